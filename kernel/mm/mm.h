@@ -1,0 +1,24 @@
+/*
+ * mm.h: the memory-management core as one unit.
+ *
+ * mm_init() resets every module (pmm, pagetable, asid, vm, heap, physmap)
+ * from the boot description: after it, no state of an earlier run is left,
+ * so a fuzz iteration or a unit test may call it again at any time.
+ */
+#ifndef VMK_MM_H
+#define VMK_MM_H
+
+#include "arch.h"
+
+/* Resets all of mm over the machine in *b: allocator, kernel table (direct
+ * map, vectors), ASIDs, address space 1 created and made current. 0, or
+ * E_NO_MEMORY if RAM cannot hold the boot structures. */
+int mm_init(const struct arch_boot *b);
+
+/* The machine mm_init was given. */
+const struct arch_boot *mm_boot(void);
+
+/* Core assertion: a condition only a kernel bug can break. */
+#define MM_ASSERT(c) do { if (!(c)) arch_panic(__func__); } while (0)
+
+#endif
