@@ -31,4 +31,26 @@ void sim_get_stats(struct sim_stats *s);
 /* Entries now in the TLB (valid ones). */
 u32 sim_tlb_count(void);
 
+/* ---- extensions: limits and extra controls ------------------------------ */
+
+#define SIM_RAM_MIN      (16u << 20)    /* vmsim --ram range, 1 MiB multiples */
+#define SIM_RAM_MAX      (1024u << 20)
+#define SIM_TLB_MAX      1024u          /* larger tlb_entries are clamped */
+#define SIM_WALK_ENTRIES 16u            /* walk cache of L1 table pointers */
+
+/* The Domain Access Control Register. sim_reset sets 0x00000001 (domain 0
+ * client, the other fifteen no access). Not cached by the TLB: the next
+ * access checks against the new value. For tests of domain faults. */
+void sim_set_dacr(u32 dacr);
+
+/* Current TTBR0 table (0 = walks disabled) and ASID. */
+void sim_get_ttbr0(paddr_t *l1, u32 *asid);
+
+/* Valid entries now in the walk cache (L1 table-pointer descriptors). */
+u32 sim_walk_cache_count(void);
+
+/* With on, arch_panic prints its line and then calls abort() instead of
+ * exit(70), so that a fuzzer sees a crash. A setting: survives sim_reset. */
+void sim_panic_abort(bool on);
+
 #endif

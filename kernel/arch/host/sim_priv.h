@@ -1,0 +1,120 @@
+/*
+ * sim_priv.h: the simulated machine's state and the simulator's internal
+ * interfaces, shared by the files of kernel/arch/host only.
+ *
+ *   sim.c      reset, RAM, boot layout, arch_boot_info, small controls
+ *   console.c  the command channel on stdin/stdout, time, exit, panic
+ *   walker.c   ARMv7 short-descriptor walk and the permission rules
+ *   tlb.c      the TLB, the walk cache and their maintenance operations
+ *   access.c   guarded loads, stores, fetches, cache ops, hw translation
+ *
+ * The whole machine is the one struct `sim`; sim_reset rebuilds it, so no
+ * state of one run reaches the next (a fuzz iteration is one run).
+ */
+#ifndef VMK_SIM_PRIV_H
+#define VMK_SIM_PRIV_H
+
+#include <time.h>
+#include "sim.h"
+
+/* Boot layout (see sim.c): offsets from SIM_RAM_BASE. */
+#define SIM_DTB_SIZE    SZ_1M            /* QEMU puts the DTB at RAM start */
+#define SIM_IMAGE_SIZE  SZ_64K           /* the pretend kernel image */
+#define SIM_CACHE_LINE  64u              /* Cortex-A15/A7 data cache line */
+
+/* DFSR/IFSR short-descriptor status codes, FS[4] at bit 10 (all below use
+ * FS[4] = 0), FS[3:0] at bits 3:0; WnR at bit 11 for data writes. */
+#define FS_ALIGNMENT      0x01u
+#define FS_TRANS_SECTION  0x05u
+#define FS_TRANS_PAGE     0x07u
+#define FS_DOMAIN_SECTION 0x09u
+#define FS_DOMAIN_PAGE    0x0bu
+#define FS_EXT_WALK_L1    0x0cu   /* external abort on the L1 walk */
+#define FS_PERM_SECTION   0x0du
+#define FS_EXT_WALK_L2    0x0eu   /* external abort on the L2 walk */
+#define FS_PERM_PAGE      0x0fu
+#define FSR_WNR           (1u << 11)
+
+/* One translation, as a walk produces it and a TLB entry holds it. */
+struct sim_xlat {
+    vaddr_t va;       /* base of the page, aligned to size */
+    paddr_t pa;       /* base of the frame, aligned to size */
+    u32     size;     /* SZ_4K, SZ_64K, SZ_1M or SZ_16M */
+    u8      ap;       /* AP[2:0] */
+    u8      domain;   /* 0..15 (supersections: 0) */
+    u8      memattr;  /* TEX[2:0]:C:B, kept for inspection only */
+    bool    xn;       /* execute never */
+    bool    global;   /* nG == 0 */
+    bool    l2;       /* from an L2 table: faults use the page codes */
+};
+
+struct sim_tlb_entry {
+    bool            valid;
+    u8              asid;   /* ASID current when filled; ignored if global */
+    struct sim_xlat x;
+};
+
+/* Walk cache: an L1 page-table descriptor, so that a freed L2 table that
+ * is still cached keeps being walked until the core invalidates it. */
+struct sim_wc_entry {
+    bool    valid;
+    bool    global;  /* from TTBR1 (the kernel half): shared by all ASIDs */
+    u8      asid;    /* ASID current when filled (TTBR0 entries) */
+    vaddr_t va;      /* base of the 1 MiB region */
+    u32     l1d;     /* the descriptor as read (bits[1:0] == 01) */
+};
+
+struct sim_machine {
+    /* Physical RAM: ram[i] is physical SIM_RAM_BASE + i, i < ram_size.
+     * Kept (re-zeroed) across resets of the same size. */
+    u8  *ram;
+    u32  ram_size;
+
+    struct arch_boot boot;   /* what arch_boot_info reports */
+
+    /* Translation registers. TTBCR.N = 1: VA < USER_TOP walks ttbr0. */
+    paddr_t ttbr0;   /* 8 KiB-aligned L1, or 0: TTBR0 walks disabled (PD0) */
+    paddr_t ttbr1;   /* == boot.kernel_l1, always */
+    u32     asid;    /* CONTEXTIDR.ASID, 0..255 */
+    u32     dacr;    /* two bits per domain: 00 none, 01 client, 11 manager */
+
+    /* TLB: tlb[0..tlb_n) used; tlb_hand is the round-robin eviction hand.
+     * Entries leave only by a flush or by eviction. */
+    struct sim_tlb_entry tlb[SIM_TLB_MAX];
+    u32 tlb_n, tlb_hand;
+    /* Walk cache, same rules; wc_hand its eviction hand. */
+    struct sim_wc_entry wc[SIM_WALK_ENTRIES];
+    u32 wc_hand;
+
+    struct sim_stats stats;
+    struct timespec  t0;     /* CLOCK_MONOTONIC at reset */
+    bool panic_abort;        /* a setting: sim_reset keeps it */
+};
+
+extern struct sim_machine sim;
+
+/* sim.c: host pointer to [pa, pa+len) if all of it is RAM, else NULL. */
+u8 *sim_ram_ptr(paddr_t pa, u32 len);
+
+/* walker.c: walks the tables for va by the ARMv7 short-descriptor rules.
+ * With cached, uses and fills the walk cache; without, reads only RAM.
+ * Returns 0 with *x filled, or a FS_* code (translation, external). */
+u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x);
+
+/* walker.c: domain and permission check of an access (ACCESS_*) with
+ * privilege user against x and the current DACR. 0 or a FS_* code. */
+u32 sim_check(const struct sim_xlat *x, u32 access, bool user);
+
+/* tlb.c: the entry translating va under the current ASID, or NULL (a miss).
+ * Counts hits and misses. */
+const struct sim_xlat *tlb_lookup(vaddr_t va);
+/* tlb.c: stores x under the current ASID, evicting round-robin. */
+const struct sim_xlat *tlb_fill(const struct sim_xlat *x);
+/* tlb.c: the cached L1 table pointer for va's 1 MiB region, if any. */
+bool wc_lookup(vaddr_t va, u32 *l1d);
+/* tlb.c: caches l1d (a table pointer) for va's region. */
+void wc_fill(vaddr_t va, u32 l1d);
+/* tlb.c: empties TLB and walk cache and sets the TLB size (1..SIM_TLB_MAX). */
+void tlb_reset(u32 entries);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * out.h: building reply lines (PROTOCOL.md "Replies"). One line at a time:
+ * out_begin(), keys, out_end() writes it with its '\n' in one arch_write.
+ */
+#ifndef VMK_OUT_H
+#define VMK_OUT_H
+
+#include "types.h"
+
+void out_begin(const char *first);          /* "ok", "-", "! fault", … */
+void out_word(const char *s);               /* " s" */
+void out_hex(const char *key, u32 v);       /* " key=0x…" lowercase */
+void out_dec(const char *key, u32 v);       /* " key=123" */
+void out_str(const char *key, const char *v);
+void out_attrs(const char *key, u32 attrs); /* " key=read,write,…" */
+void out_text(const char *text);            /* " -- text" */
+void out_end(void);
+
+/* Whole lines. */
+void out_ok(void);                          /* "ok" */
+void out_err(int code);                     /* "err CODE" */
+/* Starts "err CODE" for a reply with keys; finish with out_end(). */
+void out_err_begin(int code);
+
+/* PROTOCOL.md's name of an error code (E_* -> "BAD_ARG", …). */
+const char *err_name(int code);
+/* Name of attribute bit i (0 = read …), or 0. */
+const char *attr_name(u32 i);
+
+#endif

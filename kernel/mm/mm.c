@@ -1,0 +1,32 @@
+/*
+ * mm.c: bringing the memory-management core up, and back to its initial
+ * state, in one call.
+ */
+#include "mm.h"
+#include "access.h"
+#include "asid.h"
+#include "pagetable.h"
+#include "pmm.h"
+#include "swattr.h"
+#include "vm.h"
+
+static struct arch_boot mm_machine;   /* copy of what arch reported */
+
+const struct arch_boot *mm_boot(void) { return &mm_machine; }
+
+int mm_init(const struct arch_boot *b)
+{
+    mm_machine = *b;
+    pmm_init(b->ram_base, b->ram_size, b->kernel_end);
+    pt_init();
+    asid_init();
+    swattr_init();
+    vm_init();
+    access_set_sink(0);
+    struct pt_root kernel = *vm_root(0);
+    int rc = pt_kernel_init(&kernel, b->ram_base, b->ram_size, b->vectors_pa);
+    u32 id;
+    if (!rc) rc = vm_as_new(&id);
+    if (!rc) rc = vm_as_switch(id);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * swattr.h: the software-only attributes of user mappings (uninit, lock,
+ * grow_up, grow_down), which no descriptor bit can hold.
+ *
+ * They live as ranges [lo, hi) per address space in one fixed pool.
+ * Invariants (checked by swattr_check and by vm's check):
+ *   ranges of one address space never overlap;
+ *   adjacent ranges of one address space have different attributes;
+ *   every range has non-zero attributes and lies on mapped pages.
+ * Changing attributes may need up to two new ranges (a split at each end),
+ * so callers reserve first (swattr_can_set) and then write, never failing
+ * half way.
+ */
+#ifndef VMK_SWATTR_H
+#define VMK_SWATTR_H
+
+#include "types.h"
+
+#define SWATTR_MAX 1024u
+
+void swattr_init(void);
+
+/* Software attributes of the page holding va in address space as. */
+u32 swattr_get(u32 as, vaddr_t va);
+
+/* True if some page of [lo, hi) in as has one of the attributes in mask. */
+bool swattr_any(u32 as, vaddr_t lo, vaddr_t hi, u32 mask);
+
+/* True if swattr_set(as, lo, hi, ...) cannot run out of ranges. */
+bool swattr_can_set(void);
+
+/* Sets the software attributes of [lo, hi) in as to attrs & ATTR_SW_MASK
+ * (0 clears). Call swattr_can_set first; it cannot fail then. */
+void swattr_set(u32 as, vaddr_t lo, vaddr_t hi, u32 attrs);
+
+/* Forgets every range of as. */
+void swattr_drop(u32 as);
+
+/* Calls fn for each range of as; stops at a non-zero return. */
+typedef int (*swattr_visit_fn)(vaddr_t lo, vaddr_t hi, u32 attrs, void *ctx);
+int swattr_for_each(u32 as, swattr_visit_fn fn, void *ctx);
+
+/* Pool invariants (no overlap, no zero attributes, no mergeable pair). */
+int swattr_check(const char **what);
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * vm.c: address spaces, and the mapping requests of the current one.
+ *
+ * vm checks what only it knows (ranges, software attributes, `lock`,
+ * which RAM a mapping may point at), reserves what it will need, and then
+ * lets pagetable check and write the descriptors; the software attributes
+ * are committed only once the tables are. So a request that fails at any
+ * step has changed nothing.
+ */
+#include "vm.h"
+#include "asid.h"
+#include "mm.h"
+#include "pmm.h"
+#include "swattr.h"
+
+struct vm_as {
+    bool live;
+    u32  asid, gen;        /* ASID pair (asid.h); {0, 0} until first switch */
+    struct pt_root root;   /* root.asid: asid while live, else 0 (set by
+                              root_of() before every use) */
+};
+
+static struct {
+    struct vm_as as[VM_AS_MAX];  /* index = id; as[0] = the kernel's half */
+    u32 current;                 /* current user address space, >= 1 */
+} vm;
+
+void vm_init(void)
+{
+    const struct arch_boot *b = mm_boot();
+    for (u32 i = 0; i < VM_AS_MAX; i++)
+        vm.as[i].live = false;
+    vm.as[0] = (struct vm_as){
+        .live = true,
+        .root = { .l1 = b->kernel_l1, .lo = KERNEL_BASE, .hi = 0,
+                  .asid = 0, .is_kernel = true },
+    };
+    vm.current = 0;
+}
+
+/* The root of a live address space, its TLB tag brought up to date: an
+ * ASID from an earlier generation tags nothing (rollover flushed it). */
+static struct pt_root *root_of(u32 id)
+{
+    struct vm_as *a = &vm.as[id];
+    if (id != 0)
+        a->root.asid = asid_live(a->asid, a->gen) ? a->asid : 0;
+    return &a->root;
+}
+
+static struct vm_as *user_as(u32 id)
+{
+    if (id == 0 || id >= VM_AS_MAX || !vm.as[id].live)
+        return 0;
+    return &vm.as[id];
+}
+
+const struct pt_root *vm_root(u32 id)
+{
+    if (id >= VM_AS_MAX || !vm.as[id].live)
+        return 0;
+    return root_of(id);
+}
+
+u32 vm_as_current(void) { return vm.current; }
+
+u32 vm_as_next(u32 after)
+{
+    for (u32 id = after + 1; id < VM_AS_MAX; id++)
+        if (vm.as[id].live)
+            return id;
+    return 0;
+}
+
+/* Marks (or unmarks) both pages of an 8 KiB L1 as an L1 for pmm_check. */
+static void mark_l1(paddr_t l1, bool on)
+{
+    pmm_page(l1)->is_l1 = on;
+    pmm_page(l1 + PAGE_SIZE)->is_l1 = on;
+}
+
+int vm_as_new(u32 *id)
+{
+    u32 n = 1;
+    while (n < VM_AS_MAX && vm.as[n].live)
+        n++;
+    if (n == VM_AS_MAX)
+        return E_NO_MEMORY;
+    paddr_t l1;
+    int rc = pmm_alloc(2, 2 * PAGE_SIZE, PG_TABLE, &l1);
+    if (rc)
+        return rc;
+    u8 *p = arch_phys_to_ptr(l1);
+    for (u32 i = 0; i < 2 * PAGE_SIZE; i++)
+        p[i] = 0;
+    mark_l1(l1, true);
+    /* The table is not in use yet; still, make the zeroes reach the walker
+     * before anyone can point TTBR0 at it. */
+    arch_pt_written(p, 2 * PAGE_SIZE);
+    vm.as[n] = (struct vm_as){
+        .live = true,
+        .root = { .l1 = l1, .lo = 0, .hi = USER_TOP, .is_kernel = false },
+    };
+    *id = n;
+    return 0;
+}
+
+int vm_as_switch(u32 id)
+{
+    struct vm_as *a = user_as(id);
+    if (!a)
+        return E_BAD_AS;
+    asid_acquire(&a->asid, &a->gen);
+    arch_switch_ttbr0(a->root.l1, a->asid);
+    vm.current = id;
+    return 0;
+}
+
+/* Counts global entries of a root (for the flush before destroy). */
+static int count_global(const struct pt_entry *e, void *ctx)
+{
+    if (e->attrs & ATTR_GLOBAL)
+        ++*(u32 *)ctx;
+    return 0;
+}
+
+static int flush_global(const struct pt_entry *e, void *ctx)
+{
+    if ((e->attrs & ATTR_GLOBAL) && !(e->attrs & ATTR_INTERRUPT))
+        arch_tlb_flush_va_all_asids(e->va);
+    return 0;
+}
+
+int vm_as_destroy(u32 id, u32 *freed)
+{
+    struct vm_as *a = user_as(id);
+    if (!a)
+        return E_BAD_AS;
+    if (id == vm.current)
+        return E_BUSY;
+    struct pt_root *r = root_of(id);
+    /* Its entries may still be cached: tagged ones under its ASID (which
+     * is about to be reused) and global ones under any ASID. */
+    u32 globals = 0;
+    pt_for_each(r, r->lo, r->hi, count_global, &globals);
+    if (globals > PT_TLB_VA_MAX)
+        arch_tlb_flush_all();
+    else if (globals)
+        pt_for_each(r, r->lo, r->hi, flush_global, 0);
+    if (r->asid)
+        arch_tlb_flush_asid(r->asid);
+    asid_release(a->asid, a->gen);
+    *freed = 0;
+    pt_destroy(r, freed);
+    swattr_drop(id);
+    mark_l1(r->l1, false);
+    MM_ASSERT(pmm_free(r->l1, 2, PG_TABLE) == 0);
+    *freed += 2;
+    a->live = false;
+    return 0;
+}
+
+int vm_as_info(u32 id, struct vm_as_info *out)
+{
+    struct vm_as *a = user_as(id);
+    if (!a)
+        return E_BAD_AS;
+    const struct pt_root *r = root_of(id);
+    u32 l2_tables;
+    out->id = id;
+    out->asid = a->asid;   /* as held: stale after a rollover until the */
+    out->gen = a->gen;     /* next switch to it (asid_live tells) */
+    out->l1 = r->l1;
+    pt_usage(r, &l2_tables, &out->mapped);
+    out->tables = 2 + (l2_tables + 3) / 4;   /* L1 + L2 in pages' worth */
+    return 0;
+}
+
+/* ---- mapping requests --------------------------------------------------- */
+
+/* [va, va+len) must be a non-empty, page-aligned part of the user half. */
+static int user_range(vaddr_t va, u32 len)
+{
+    if (va >= USER_TOP)
+        return E_RANGE;
+    if (len == 0)
+        return E_BAD_ARG;
+    if (!ALIGNED(va, PAGE_SIZE) || !ALIGNED(len, PAGE_SIZE))
+        return E_ALIGN;
+    if (len > USER_TOP - va)
+        return E_RANGE;
+    return 0;
+}
+
+/* Attribute sets no mapping may have. */
+static int attrs_valid(u32 attrs)
+{
+    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))
+        return E_BAD_ARG;
+    return 0;
+}
+
+/* What a frame range must be for `map`: device space, or frames that
+ * `pmm alloc` (or growth) handed out. */
+static int frames_valid(paddr_t pa, u32 len, u32 attrs)
+{
+    if (attrs & ATTR_INTERRUPT)
+        return 0;
+    if (!ALIGNED(pa, PAGE_SIZE))
+        return E_ALIGN;
+    if (len - 1 > 0xffffffffu - pa)
+        return E_RANGE;
+    return pmm_mappable(pa, len) ? 0 : E_RANGE;
+}
+
+/* Zeroes the RAM frames of a new mapping (never device space). Through
+ * the direct map, which is cacheable: an uncached alias must not find
+ * stale lines, so those are cleaned to the point of coherency. */
+static void zero_frames(paddr_t pa, u32 len, u32 attrs)
+{
+    if (attrs & (ATTR_UNINIT | ATTR_INTERRUPT))
+        return;
+    for (u32 off = 0; off < len; off += PAGE_SIZE) {
+        if (!pmm_in_ram(pa + off))
+            continue;
+        u32 *w = arch_phys_to_ptr(pa + off);
+        for (u32 i = 0; i < PAGE_SIZE / 4; i++)
+            w[i] = 0;
+        if (attrs & (ATTR_NOCACHE | ATTR_DEVICE)) {
+            struct arch_fault f;
+            arch_cache_op(CACHE_CLEAN, pa + off + DIRECT_MAP_OFF, PAGE_SIZE, &f);
+        }
+    }
+}
+
+/* Common front of map and map1: everything but the table work. */
+static int map_prepare(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
+{
+    int rc = user_range(va, len);
+    if (!rc) rc = attrs_valid(attrs);
+    if (!rc) rc = frames_valid(pa, len, attrs);
+    if (!rc && (attrs & ATTR_SW_MASK) && !swattr_can_set())
+        rc = E_NO_MEMORY;
+    return rc;
+}
+
+static void map_commit(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
+{
+    if (attrs & ATTR_SW_MASK)
+        swattr_set(vm.current, va, va + len, attrs);
+    zero_frames(pa, len, attrs);
+}
+
+int vm_map(vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries)
+{
+    int rc = map_prepare(va, pa, len, attrs);
+    if (!rc)
+        rc = pt_map(root_of(vm.current), va, pa, len,
+                    attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), entries);
+    if (!rc)
+        map_commit(va, pa, len, attrs);
+    return rc;
+}
+
+int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs)
+{
+    if (size != SZ_4K && size != SZ_64K && size != SZ_1M && size != SZ_16M)
+        return E_BAD_ARG;
+    if (va < USER_TOP && !ALIGNED(va, size))
+        return E_ALIGN;
+    if (!(attrs & ATTR_INTERRUPT) && !ALIGNED(pa, size))
+        return E_ALIGN;
+    int rc = map_prepare(va, pa, size, attrs);
+    if (!rc)
+        rc = pt_map1(root_of(vm.current), va, pa, size,
+                     attrs & (ATTR_HW_MASK | ATTR_INTERRUPT));
+    if (!rc)
+        map_commit(va, pa, size, attrs);
+    return rc;
+}
+
+/* Unmapping [va, va+len): `lock` refuses, and the software attributes of
+ * the range go once the tables have. */
+static int unmap_prepare(vaddr_t va, u32 len)
+{
+    if (swattr_any(vm.current, va, va + len, ATTR_LOCK))
+        return E_BUSY;
+    if (!swattr_can_set())
+        return E_NO_MEMORY;
+    return 0;
+}
+
+int vm_unmap(vaddr_t va, u32 len, u32 *unmapped)
+{
+    int rc = user_range(va, len);
+    if (!rc) rc = unmap_prepare(va, len);
+    if (!rc) rc = pt_unmap(root_of(vm.current), va, len, unmapped);
+    if (!rc)
+        swattr_set(vm.current, va, va + len, 0);
+    return rc;
+}
+
+int vm_unmap1(vaddr_t va, struct pt_entry *was)
+{
+    struct pt_entry e;
+    if (va >= USER_TOP)
+        return E_RANGE;
+    int rc = pt_walk(root_of(vm.current), va, &e);
+    if (!rc) rc = unmap_prepare(e.va, e.size);
+    if (!rc) rc = pt_unmap1(root_of(vm.current), va, was);
+    if (!rc)
+        swattr_set(vm.current, e.va, e.va + e.size, 0);
+    return rc;
+}
+
+int vm_protect(vaddr_t va, u32 len, u32 attrs)
+{
+    int rc = user_range(va, len);
+    if (!rc) rc = attrs_valid(attrs);
+    if (!rc && !swattr_can_set())
+        rc = E_NO_MEMORY;
+    if (!rc)
+        rc = pt_protect(root_of(vm.current), va, len, attrs & ATTR_HW_MASK);
+    if (!rc)
+        swattr_set(vm.current, va, va + len, attrs);
+    return rc;
+}
+
+int vm_translate(vaddr_t va, struct pt_entry *e)
+{
+    u32 id = va >= USER_TOP ? 0 : vm.current;
+    int rc = pt_walk(root_of(id), va, e);
+    if (!rc && id != 0)
+        e->attrs |= swattr_get(id, va);
+    return rc;
+}
+
+int vm_pt_map(vaddr_t va, paddr_t *l2)
+{
+    if (va >= USER_TOP)
+        return E_RANGE;
+    return pt_table_map(root_of(vm.current), va, l2);
+}
+
+int vm_pt_unmap(vaddr_t va, u32 *unmapped)
+{
+    if (va >= USER_TOP)
+        return E_RANGE;
+    vaddr_t base = ALIGN_DOWN(va, SZ_1M);
+    int rc = unmap_prepare(base, SZ_1M);
+    if (!rc) rc = pt_table_unmap(root_of(vm.current), va, unmapped);
+    if (!rc)
+        swattr_set(vm.current, base, base + SZ_1M, 0);
+    return rc;
+}
+
+/* ---- TLB maintenance on request ----------------------------------------- */
+
+void vm_flush_all(void)
+{
+    arch_tlb_flush_all();
+}
+
+int vm_flush_as(u32 id)
+{
+    if (!user_as(id))
+        return E_BAD_AS;
+    const struct pt_root *r = root_of(id);
+    if (r->asid)   /* a stale ASID tags nothing */
+        arch_tlb_flush_asid(r->asid);
+    return 0;
+}
+
+void vm_flush_page(vaddr_t va)
+{
+    if (va >= USER_TOP)
+        arch_tlb_flush_va_all_asids(va);   /* the kernel's entries are global */
+    else
+        arch_tlb_flush_va(va, root_of(vm.current)->asid);
+}
+
+/* ---- the kernel's half beyond the direct map ---------------------------- */
+
+/* Nothing is mapped between 0xc0000000 and 0xfff00000 until the heap and
+ * physmap modules map it; these are then their answers. */
+vaddr_t vm_heap_top(void) { return HEAP_BASE; }
+vaddr_t vm_mmio_floor(void) { return MMIO_TOP; }
+bool vm_kernel_writable(vaddr_t va, u32 len) { return false; }

@@ -1,0 +1,70 @@
+/*
+ * vm.h: address spaces and the mapping API the commands (and the seed
+ * APIs) use.
+ *
+ * Address space 0 is the kernel's half (TTBR1: the direct map, heap, MMIO
+ * window, vectors). User address spaces have ids 1..VM_AS_MAX-1, each an
+ * 8 KiB L1 for TTBR0 and an ASID handed out lazily when it is switched to.
+ * Exactly one user address space is current; map/unmap/protect/pt/peek…
+ * act on it below USER_TOP. Requests that touch the kernel's half where
+ * they may not answer E_RANGE.
+ *
+ * Every call either succeeds or returns an error having changed nothing
+ * (tables, allocator, ASIDs, software attributes, TLB).
+ */
+#ifndef VMK_VM_H
+#define VMK_VM_H
+
+#include "arch.h"
+#include "pagetable.h"
+
+#define VM_AS_MAX 1024u
+
+void vm_init(void);
+
+/* ---- address spaces ---- */
+int  vm_as_new(u32 *id);
+/* Makes id current, acquiring a live ASID for it (lazily, here). */
+int  vm_as_switch(u32 id);
+/* E_BAD_AS if no such user space, E_BUSY if current. *freed = pages
+ * returned (L1, L2 table pages, grown frames). */
+int  vm_as_destroy(u32 id, u32 *freed);
+u32  vm_as_current(void);
+/* Next live user address space id after `after` (0 to start), 0 at end. */
+u32  vm_as_next(u32 after);
+struct vm_as_info { u32 id, asid, gen, mapped, tables; paddr_t l1; };
+int  vm_as_info(u32 id, struct vm_as_info *out);
+/* The root of address space id (0 = kernel), for walks; NULL if none. */
+const struct pt_root *vm_root(u32 id);
+
+/* ---- mappings in the current address space (software attrs included) ---- */
+int vm_map(vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries);
+int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs);
+int vm_unmap(vaddr_t va, u32 len, u32 *unmapped);
+int vm_unmap1(vaddr_t va, struct pt_entry *was);
+int vm_protect(vaddr_t va, u32 len, u32 attrs);
+/* Either half; e->attrs includes the software attributes. */
+int vm_translate(vaddr_t va, struct pt_entry *e);
+int vm_pt_map(vaddr_t va, paddr_t *l2);
+int vm_pt_unmap(vaddr_t va, u32 *unmapped);
+
+/* ---- TLB and caches ---- */
+void vm_flush_all(void);
+/* Flushes the non-global entries of address space id (E_BAD_AS). */
+int  vm_flush_as(u32 id);
+void vm_flush_page(vaddr_t va);
+
+/* ---- invariants ---- */
+struct vm_check_counts { u32 tables, mappings, pages; };
+/* Everything PROTOCOL.md's `check` lists. 0 or E_CORRUPT, *what set. */
+int vm_check(struct vm_check_counts *c, const char **what);
+
+
+
+/* True if [va, va+len) of the kernel's half may be written on request
+ * (inside a physmap mapping). */
+bool vm_kernel_writable(vaddr_t va, u32 len);
+/* Top of the kernel heap and floor of the MMIO window. */
+vaddr_t vm_heap_top(void);
+vaddr_t vm_mmio_floor(void);
+#endif

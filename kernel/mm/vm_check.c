@@ -1,0 +1,174 @@
+/*
+ * vm_check.c: `check`, every invariant of the core in one pass.
+ *
+ * Structure first (allocator, each root's tables, software attributes,
+ * ASIDs), then the hardware's opinion: the MMU's own translation
+ * (arch_hw_translate) must agree with the software walk on every mapped
+ * page of the current address space and the kernel's half, on the
+ * permissions the attributes promise, and on the pages next to each
+ * mapping being unmapped.
+ */
+#include "vm.h"
+#include "mm.h"
+#include "asid.h"
+#include "pmm.h"
+#include "swattr.h"
+
+struct hw_ctx {
+    const struct pt_root *root;
+    const char **what;
+    u32 mappings;
+};
+
+/* The MMU's verdict on one access to va: true if it translates, *pa set. */
+static bool hw_ok(vaddr_t va, bool user, bool write, paddr_t *pa, u32 *fsr)
+{
+    return arch_hw_translate(va, user, write, pa, fsr) == 0;
+}
+
+/* The MMU must refuse va with a translation fault (nothing mapped). */
+static bool hw_unmapped(vaddr_t va)
+{
+    paddr_t pa;
+    u32 fsr, fs;
+    if (hw_ok(va, false, false, &pa, &fsr))
+        return false;
+    fs = (fsr & 0xf) | ((fsr >> 6) & 0x10);
+    return fs == 0x5 || fs == 0x7;
+}
+
+/* One 4K page of entry e at va agrees with the MMU in all four ways. */
+static bool hw_agrees(const struct pt_entry *e, vaddr_t va)
+{
+    paddr_t pa;
+    u32 fsr;
+    bool priv = e->attrs & ATTR_PRIVILEGED, wr = e->attrs & ATTR_WRITE;
+    if (e->attrs & ATTR_INTERRUPT)
+        return hw_unmapped(va);
+    if (!hw_ok(va, false, false, &pa, &fsr) || pa != e->pa + (va - e->va))
+        return false;
+    return hw_ok(va, true, false, &pa, &fsr) == !priv &&
+           hw_ok(va, false, true, &pa, &fsr) == wr &&
+           hw_ok(va, true, true, &pa, &fsr) == (wr && !priv);
+}
+
+/* A neighbour page of a mapping: unmapped to software, so to the MMU. */
+static bool neighbour_ok(const struct pt_root *r, vaddr_t va)
+{
+    struct pt_entry n;
+    if (va < r->lo || (r->hi && va >= r->hi))
+        return true;
+    if (pt_walk(r, va, &n) == 0)
+        return true;   /* mapped: checked as its own entry */
+    return hw_unmapped(va);
+}
+
+static int visit_hw(const struct pt_entry *e, void *p)
+{
+    struct hw_ctx *c = p;
+    c->mappings++;
+    vaddr_t last = e->va + e->size - PAGE_SIZE;
+    if (!hw_agrees(e, e->va) || !hw_agrees(e, last)) {
+        *c->what = "hw_walk_mismatch";
+        return E_CORRUPT;
+    }
+    if ((e->va != 0 && !neighbour_ok(c->root, e->va - PAGE_SIZE)) ||
+        (last + PAGE_SIZE != 0 && !neighbour_ok(c->root, last + PAGE_SIZE))) {
+        *c->what = "hw_neighbour_mapped";
+        return E_CORRUPT;
+    }
+    return 0;
+}
+
+/* Every software attribute range lies on mapped pages of its space. */
+struct sw_ctx { const struct pt_root *root; };
+
+static int visit_sw(vaddr_t lo, vaddr_t hi, u32 attrs, void *p)
+{
+    const struct sw_ctx *c = p;
+    struct pt_entry e;
+    for (vaddr_t va = lo; va < hi; va = e.va + e.size) {
+        if (pt_walk(c->root, va, &e) != 0)
+            return E_CORRUPT;
+        if (e.va + e.size == 0)
+            break;
+    }
+    return 0;
+}
+
+/* Table pages in pmm match the tables the roots hold. */
+static int check_table_pages(u32 l2_tables, u32 spaces, const char **what)
+{
+    const struct arch_boot *b = mm_boot();
+    u32 l1_pages = 0, quarters = 0;
+    for (paddr_t pa = b->ram_base; pa - b->ram_base < b->ram_size;
+         pa += PAGE_SIZE) {
+        const struct page_info *p = pmm_page(pa);
+        if (p->use != PG_TABLE)
+            continue;
+        if (p->is_l1)
+            l1_pages++;
+        for (u32 q = 0; q < 4; q++)
+            quarters += (p->l2_used >> q) & 1;
+        if (!p->is_l1 && p->l2_used == 0) {
+            *what = "table_page_unused";
+            return E_CORRUPT;
+        }
+    }
+    if (l1_pages != 2 * spaces) {
+        *what = "l1_pages";
+        return E_CORRUPT;
+    }
+    if (quarters != l2_tables) {
+        *what = "l2_tables_leaked";
+        return E_CORRUPT;
+    }
+    return 0;
+}
+
+/* Structure of one user address space: its tables, its attributes. */
+static int check_space(u32 id, u32 *l2, struct vm_check_counts *c,
+                       const char **what)
+{
+    const struct pt_root *r = vm_root(id);
+    int rc = pt_check(r, l2, &c->mappings, what);
+    struct sw_ctx sc = { r };
+    if (!rc && swattr_for_each(id, visit_sw, &sc)) {
+        *what = "swattr_unmapped";
+        rc = E_CORRUPT;
+    }
+    return rc;
+}
+
+/* Structure of every root, the ASIDs they hold, the table pages. */
+static int check_roots(struct vm_check_counts *c, const char **what)
+{
+    u32 l2 = 0, spaces = 0, live_asids = 0;
+    int rc = pt_check(vm_root(0), &l2, &c->mappings, what);
+    for (u32 id = vm_as_next(0); !rc && id; id = vm_as_next(id)) {
+        rc = check_space(id, &l2, c, what);
+        spaces++;
+        live_asids += vm_root(id)->asid != 0;
+    }
+    c->tables = l2 + spaces;
+    if (!rc) rc = asid_check(live_asids, what);
+    if (!rc) rc = check_table_pages(l2, spaces, what);
+    return rc;
+}
+
+int vm_check(struct vm_check_counts *c, const char **what)
+{
+    struct pmm_stats s;
+    c->tables = c->mappings = 0;
+    int rc = pmm_check(what);
+    if (!rc) rc = swattr_check(what);
+    if (!rc) rc = check_roots(c, what);
+    for (u32 i = 0; !rc && i < 2; i++) {
+        u32 id = i ? vm_as_current() : 0;
+        struct hw_ctx hc = { vm_root(id), what, 0 };
+        rc = pt_for_each(hc.root, hc.root->lo, hc.root->hi, visit_hw, &hc);
+    }
+    pmm_stats(&s);
+    c->pages = s.total - s.free;
+    return rc;
+}
