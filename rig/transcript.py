@@ -23,6 +23,12 @@ NO_NEWLINE = " [no newline]"
 
 def escape(data: bytes) -> str:
     """`data` as printable ASCII: backslash escapes for everything else."""
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.isprintable() and "\\" not in text:
+        return text
     out = []
     for b in data:
         if b == 0x5C:

@@ -35,7 +35,11 @@ struct page_info {
     u16 l2_count[4];  /* PG_TABLE: non-zero descriptors in each quarter */
     u32 link;         /* list link for pagetable's partial-table list
                          (page index + 1; 0 = end) */
-    u32 run_len;      /* PG_FRAME run head: pages in the run */
+    union {
+        u32 run_len;    /* PG_FRAME run head: pages in the run */
+        u32 link_prev;  /* PG_TABLE on pagetable's partial-table list: the
+                           previous page (page index + 1; 0 = list head) */
+    };
 };
 
 struct pmm_stats {
@@ -52,8 +56,10 @@ paddr_t pmm_init(paddr_t ram_base, u32 ram_size, paddr_t kernel_end);
 /* Allocates count contiguous pages aligned to align bytes (a power of two,
  * >= 4K), all marked use. Contents are NOT zeroed. Counts against `fail
  * nomem`: a run of count pages consumes count allocations; if the injected
- * failure falls inside the run, the whole run fails. Returns 0 or
- * E_NO_MEMORY (*pa untouched). */
+ * failure falls inside the run, the whole run fails (and the injection is
+ * spent); a run that fails for want of pages counts nothing. Lowest
+ * address first fit. Returns 0 or E_NO_MEMORY (*pa untouched); E_BAD_ARG
+ * for count 0, a bad align or use PG_FREE. */
 int pmm_alloc(u32 count, u32 align, enum page_use use, paddr_t *pa);
 
 /* Returns count pages at pa, which must all have the given use (PG_FRAME:
@@ -79,9 +85,10 @@ struct page_info *pmm_page(paddr_t pa);
 bool pmm_mappable(paddr_t pa, u32 len);
 
 /* Mapping references of RAM frames: +1 / -1 on each 4 KiB page of
- * [pa, pa+len) that is in RAM (others ignored). get fails with E_NO_MEMORY,
- * changing nothing, if a count would overflow. put of a PG_GROWN page that
- * reaches 0 frees the page. Both are no-ops outside RAM. */
+ * [pa, pa+len) that is PG_FRAME or PG_GROWN (others ignored: device space,
+ * and the kernel's own pages that kernel tables map). get fails with
+ * E_NO_MEMORY, changing nothing, if a count would overflow. put of a
+ * PG_GROWN page that reaches 0 frees the page. Both are no-ops outside RAM. */
 int  pmm_frames_get(paddr_t pa, u32 len);
 void pmm_frames_put(paddr_t pa, u32 len);
 

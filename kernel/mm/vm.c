@@ -234,8 +234,10 @@ static void zero_frames(paddr_t pa, u32 len, u32 attrs)
 }
 
 /* Common front of map and map1: everything but the table work. */
-static int map_prepare(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
+static int map_prepare(u32 id, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
 {
+    if (!user_as(id))
+        return E_BAD_AS;
     int rc = user_range(va, len);
     if (!rc) rc = attrs_valid(attrs);
     if (!rc) rc = frames_valid(pa, len, attrs);
@@ -244,25 +246,26 @@ static int map_prepare(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
     return rc;
 }
 
-static void map_commit(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
+static void map_commit(u32 id, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
 {
     if (attrs & ATTR_SW_MASK)
-        swattr_set(vm.current, va, va + len, attrs);
+        swattr_set(id, va, va + len, attrs);
     zero_frames(pa, len, attrs);
 }
 
-int vm_map(vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries)
+int vm_map_in(u32 id, vaddr_t va, paddr_t pa, u32 len, u32 attrs,
+              u32 *entries)
 {
-    int rc = map_prepare(va, pa, len, attrs);
+    int rc = map_prepare(id, va, pa, len, attrs);
     if (!rc)
-        rc = pt_map(root_of(vm.current), va, pa, len,
+        rc = pt_map(root_of(id), va, pa, len,
                     attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), entries);
     if (!rc)
-        map_commit(va, pa, len, attrs);
+        map_commit(id, va, pa, len, attrs);
     return rc;
 }
 
-int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs)
+int vm_map1_in(u32 id, vaddr_t va, paddr_t pa, u32 size, u32 attrs)
 {
     if (size != SZ_4K && size != SZ_64K && size != SZ_1M && size != SZ_16M)
         return E_BAD_ARG;
@@ -270,89 +273,117 @@ int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs)
         return E_ALIGN;
     if (!(attrs & ATTR_INTERRUPT) && !ALIGNED(pa, size))
         return E_ALIGN;
-    int rc = map_prepare(va, pa, size, attrs);
+    int rc = map_prepare(id, va, pa, size, attrs);
     if (!rc)
-        rc = pt_map1(root_of(vm.current), va, pa, size,
+        rc = pt_map1(root_of(id), va, pa, size,
                      attrs & (ATTR_HW_MASK | ATTR_INTERRUPT));
     if (!rc)
-        map_commit(va, pa, size, attrs);
+        map_commit(id, va, pa, size, attrs);
     return rc;
 }
 
 /* Unmapping [va, va+len): `lock` refuses, and the software attributes of
  * the range go once the tables have. */
-static int unmap_prepare(vaddr_t va, u32 len)
+static int unmap_prepare(u32 id, vaddr_t va, u32 len)
 {
-    if (swattr_any(vm.current, va, va + len, ATTR_LOCK))
+    if (!user_as(id))
+        return E_BAD_AS;
+    if (swattr_any(id, va, va + len, ATTR_LOCK))
         return E_BUSY;
     if (!swattr_can_set())
         return E_NO_MEMORY;
     return 0;
 }
 
-int vm_unmap(vaddr_t va, u32 len, u32 *unmapped)
+int vm_unmap_in(u32 id, vaddr_t va, u32 len, u32 *unmapped)
 {
     int rc = user_range(va, len);
-    if (!rc) rc = unmap_prepare(va, len);
-    if (!rc) rc = pt_unmap(root_of(vm.current), va, len, unmapped);
+    if (!rc) rc = unmap_prepare(id, va, len);
+    if (!rc) rc = pt_unmap(root_of(id), va, len, unmapped);
     if (!rc)
-        swattr_set(vm.current, va, va + len, 0);
+        swattr_set(id, va, va + len, 0);
     return rc;
 }
 
-int vm_unmap1(vaddr_t va, struct pt_entry *was)
+int vm_unmap1_in(u32 id, vaddr_t va, struct pt_entry *was)
 {
     struct pt_entry e;
     if (va >= USER_TOP)
         return E_RANGE;
-    int rc = pt_walk(root_of(vm.current), va, &e);
-    if (!rc) rc = unmap_prepare(e.va, e.size);
-    if (!rc) rc = pt_unmap1(root_of(vm.current), va, was);
+    if (!user_as(id))
+        return E_BAD_AS;
+    int rc = pt_walk(root_of(id), va, &e);
+    if (!rc) rc = unmap_prepare(id, e.va, e.size);
+    if (!rc) rc = pt_unmap1(root_of(id), va, was);
     if (!rc)
-        swattr_set(vm.current, e.va, e.va + e.size, 0);
+        swattr_set(id, e.va, e.va + e.size, 0);
     return rc;
 }
 
-int vm_protect(vaddr_t va, u32 len, u32 attrs)
+int vm_protect_in(u32 id, vaddr_t va, u32 len, u32 attrs)
 {
     int rc = user_range(va, len);
+    if (!rc && !user_as(id)) rc = E_BAD_AS;
     if (!rc) rc = attrs_valid(attrs);
     if (!rc && !swattr_can_set())
         rc = E_NO_MEMORY;
     if (!rc)
-        rc = pt_protect(root_of(vm.current), va, len, attrs & ATTR_HW_MASK);
+        rc = pt_protect(root_of(id), va, len, attrs & ATTR_HW_MASK);
     if (!rc)
-        swattr_set(vm.current, va, va + len, attrs);
+        swattr_set(id, va, va + len, attrs);
     return rc;
 }
 
-int vm_translate(vaddr_t va, struct pt_entry *e)
+int vm_translate_in(u32 id, vaddr_t va, struct pt_entry *e)
 {
-    u32 id = va >= USER_TOP ? 0 : vm.current;
+    if (va >= USER_TOP)
+        id = 0;
+    else if (!user_as(id))
+        return E_BAD_AS;
     int rc = pt_walk(root_of(id), va, e);
     if (!rc && id != 0)
         e->attrs |= swattr_get(id, va);
     return rc;
 }
 
-int vm_pt_map(vaddr_t va, paddr_t *l2)
+int vm_pt_map_in(u32 id, vaddr_t va, paddr_t *l2)
 {
     if (va >= USER_TOP)
         return E_RANGE;
-    return pt_table_map(root_of(vm.current), va, l2);
+    if (!user_as(id))
+        return E_BAD_AS;
+    return pt_table_map(root_of(id), va, l2);
 }
 
-int vm_pt_unmap(vaddr_t va, u32 *unmapped)
+int vm_pt_unmap_in(u32 id, vaddr_t va, u32 *unmapped)
 {
     if (va >= USER_TOP)
         return E_RANGE;
     vaddr_t base = ALIGN_DOWN(va, SZ_1M);
-    int rc = unmap_prepare(base, SZ_1M);
-    if (!rc) rc = pt_table_unmap(root_of(vm.current), va, unmapped);
+    int rc = unmap_prepare(id, base, SZ_1M);
+    if (!rc) rc = pt_table_unmap(root_of(id), va, unmapped);
     if (!rc)
-        swattr_set(vm.current, base, base + SZ_1M, 0);
+        swattr_set(id, base, base + SZ_1M, 0);
     return rc;
 }
+
+/* The commands' forms: the current address space. */
+int vm_map(vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries)
+{ return vm_map_in(vm.current, va, pa, len, attrs, entries); }
+int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs)
+{ return vm_map1_in(vm.current, va, pa, size, attrs); }
+int vm_unmap(vaddr_t va, u32 len, u32 *unmapped)
+{ return vm_unmap_in(vm.current, va, len, unmapped); }
+int vm_unmap1(vaddr_t va, struct pt_entry *was)
+{ return vm_unmap1_in(vm.current, va, was); }
+int vm_protect(vaddr_t va, u32 len, u32 attrs)
+{ return vm_protect_in(vm.current, va, len, attrs); }
+int vm_translate(vaddr_t va, struct pt_entry *e)
+{ return vm_translate_in(vm.current, va, e); }
+int vm_pt_map(vaddr_t va, paddr_t *l2)
+{ return vm_pt_map_in(vm.current, va, l2); }
+int vm_pt_unmap(vaddr_t va, u32 *unmapped)
+{ return vm_pt_unmap_in(vm.current, va, unmapped); }
 
 /* ---- TLB maintenance on request ----------------------------------------- */
 

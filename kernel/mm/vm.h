@@ -48,6 +48,17 @@ int vm_translate(vaddr_t va, struct pt_entry *e);
 int vm_pt_map(vaddr_t va, paddr_t *l2);
 int vm_pt_unmap(vaddr_t va, u32 *unmapped);
 
+/* The same in any user address space `id` (E_BAD_AS if none); the seed
+ * APIs (seed_api.h) use these. */
+int vm_map_in(u32 id, vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries);
+int vm_map1_in(u32 id, vaddr_t va, paddr_t pa, u32 size, u32 attrs);
+int vm_unmap_in(u32 id, vaddr_t va, u32 len, u32 *unmapped);
+int vm_unmap1_in(u32 id, vaddr_t va, struct pt_entry *was);
+int vm_protect_in(u32 id, vaddr_t va, u32 len, u32 attrs);
+int vm_translate_in(u32 id, vaddr_t va, struct pt_entry *e);
+int vm_pt_map_in(u32 id, vaddr_t va, paddr_t *l2);
+int vm_pt_unmap_in(u32 id, vaddr_t va, u32 *unmapped);
+
 /* ---- TLB and caches ---- */
 void vm_flush_all(void);
 /* Flushes the non-global entries of address space id (E_BAD_AS). */

@@ -1,0 +1,310 @@
+"""Launching a target and the byte channel to it; no protocol here.
+
+    launch(config) -> Link
+
+A Link owns one process (in its own process group) and one file
+descriptor that carries the command channel:
+
+    qemu, stdio   QEMU on a pty (pexpect.spawn); the channel is the pty
+    qemu, socket  QEMU as a unix socket server; the rig connects to it
+    host, stdio   vmsim on a pty (pexpect.spawn)
+    host, socket  vmsim with stdin and stdout on a unix socketpair
+
+The pty is put in raw mode before the program starts (no echo, no signal
+characters, no line editing), so any byte reaches the target as sent.
+Standard error (and QEMU's stdout when the channel is a socket) goes to a
+log file in the link's work directory, never into the channel.
+
+No target outlives the rig: every process gets PR_SET_PDEATHSIG=SIGKILL,
+every live link is killed at interpreter exit (atexit) and when it is
+garbage collected, and kill() kills the whole process group.
+"""
+from __future__ import annotations
+
+import atexit
+import ctypes
+import errno
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import tty
+import weakref
+from pathlib import Path
+from typing import Callable, Optional
+
+import pexpect
+
+from .config import HostConfig, QemuConfig, TargetConfig
+from .errors import LaunchError
+
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_PR_SET_PDEATHSIG = 1
+
+#: pid -> True for every process a live link owns; killed at exit.
+_LIVE: dict[int, bool] = {}
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL to the process group led by `pid` (quietly if gone)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@atexit.register
+def _kill_all() -> None:
+    """Kills every target still alive when the interpreter exits."""
+    for pid in list(_LIVE):
+        _kill_group(pid)
+    _LIVE.clear()
+
+
+def _child_setup(stderr_path: Optional[Path], raw_tty: bool) -> Callable[[], None]:
+    """preexec_fn: die with the parent, stderr to a file, raw pty."""
+    parent = os.getpid()
+
+    def setup() -> None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the rig died before prctl
+            os._exit(1)
+        if stderr_path is not None:
+            fd = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            os.dup2(fd, 2)
+            os.close(fd)
+        if raw_tty:
+            tty.setraw(0)
+    return setup
+
+
+class _PtyProc:
+    """A process started by pexpect.spawn on a pty."""
+
+    def __init__(self, child: pexpect.spawn) -> None:
+        self.child = child
+        self.pid = child.pid
+
+    def poll(self) -> Optional[int]:
+        """Exit status (code, or -signal) once exited, else None."""
+        if self.child.isalive():
+            return None
+        if self.child.exitstatus is not None:
+            return self.child.exitstatus
+        return -(self.child.signalstatus or 0)
+
+    def close(self) -> None:
+        self.child.delayafterclose = 0
+        self.child.ptyproc.delayafterclose = 0
+        self.child.delayafterterminate = 0
+        self.child.ptyproc.delayafterterminate = 0
+        try:
+            self.child.close(force=True)
+        except Exception:  # already closed, or unkillable: we tried
+            pass
+
+
+class _PopenProc:
+    """A process started by subprocess.Popen in a new session."""
+
+    def __init__(self, popen: subprocess.Popen) -> None:
+        self.popen = popen
+        self.pid = popen.pid
+
+    def poll(self) -> Optional[int]:
+        return self.popen.poll()
+
+    def close(self) -> None:
+        pass
+
+
+class Link:
+    """A running target process and the file descriptor of its channel."""
+
+    def __init__(self, proc, fd: int, config: TargetConfig, workdir: Path,
+                 sock: Optional[socket.socket] = None) -> None:
+        self.proc = proc
+        self.fd = fd
+        self.config = config
+        self.workdir = workdir
+        self.stderr_path = workdir / "stderr.log"
+        self._sock = sock
+        self._status: Optional[int] = None
+        self._closed = False
+        _LIVE[proc.pid] = True
+        self._finalizer = weakref.finalize(self, _kill_group, proc.pid)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def write(self, data: bytes) -> None:
+        """Writes all of `data` to the channel (OSError if it is gone)."""
+        view = memoryview(data)
+        while view:
+            try:
+                n = os.write(self.fd, view)
+            except BlockingIOError:
+                select.select([], [self.fd], [], 1.0)
+                continue
+            view = view[n:]
+
+    def read(self, timeout: float) -> Optional[bytes]:
+        """Bytes available within `timeout` s: None on timeout, b"" at EOF."""
+        try:
+            ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
+        except (OSError, ValueError):
+            return b""
+        if not ready:
+            return None
+        try:
+            return os.read(self.fd, 65536)
+        except OSError as e:
+            if e.errno in (errno.EIO, errno.EBADF, errno.ECONNRESET):
+                return b""  # a pty whose other side is closed, or a dead socket
+            raise
+
+    def poll(self) -> Optional[int]:
+        """Exit status (code, or -signal) once the process exited, else None."""
+        if self._status is None:
+            self._status = self.proc.poll()
+            if self._status is not None:
+                self._reaped()
+        return self._status
+
+    def wait(self, timeout: float) -> Optional[int]:
+        """Waits up to `timeout` s for the process to exit; its status or None."""
+        deadline = time.monotonic() + timeout
+        delay = 0.0005
+        while self.poll() is None:
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
+        return self._status
+
+    def _reaped(self) -> None:
+        _LIVE.pop(self.proc.pid, None)
+        self._finalizer.detach()
+
+    def kill(self) -> Optional[int]:
+        """Kills the process group and reaps the process; its status."""
+        if self.poll() is None:
+            _kill_group(self.proc.pid)
+            self.wait(5.0)
+        return self._status
+
+    def close(self) -> Optional[int]:
+        """Kills what is left, closes the channel, removes the work dir."""
+        status = self.kill()
+        if not self._closed:
+            self._closed = True
+            if self._sock is not None:
+                self._sock.close()
+            self.proc.close()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        return status
+
+    def stderr_text(self, limit: int = 4000) -> str:
+        """The end of what the process wrote to stderr (QEMU's complaints)."""
+        try:
+            data = self.stderr_path.read_bytes()
+        except OSError:
+            return ""
+        return data[-limit:].decode("utf-8", "replace")
+
+
+def _spawn_pty(argv: list[str], cwd: Path, stderr_path: Path) -> _PtyProc:
+    """argv on a raw pty, stderr to stderr_path."""
+    try:
+        child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), echo=False,
+                              encoding=None, dimensions=(24, 250),
+                              preexec_fn=_child_setup(stderr_path, raw_tty=True))
+    except (OSError, pexpect.ExceptionPexpect) as e:
+        raise LaunchError(f"cannot start {argv[0]}: {e}") from e
+    child.delaybeforesend = None
+    return _PtyProc(child)
+
+
+def _spawn_popen(argv: list[str], cwd: Path, stdin, stdout, stderr) -> _PopenProc:
+    """argv in a new session with the given standard files."""
+    try:
+        popen = subprocess.Popen(argv, cwd=str(cwd), stdin=stdin, stdout=stdout,
+                                 stderr=stderr, start_new_session=True,
+                                 preexec_fn=_child_setup(None, raw_tty=False))
+    except OSError as e:
+        raise LaunchError(f"cannot start {argv[0]}: {e}") from e
+    return _PopenProc(popen)
+
+
+def _connect(path: Path, proc, deadline: float) -> socket.socket:
+    """Connects to the unix socket QEMU serves at `path`, waiting for it."""
+    while True:
+        if proc.poll() is not None:
+            raise LaunchError(f"QEMU exited (status {proc.poll()}) before serving {path}")
+        if path.exists():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(path))
+                return sock
+            except (ConnectionRefusedError, FileNotFoundError):
+                sock.close()
+        if time.monotonic() >= deadline:
+            raise LaunchError(f"no socket at {path} within the boot timeout")
+        time.sleep(0.002)
+
+
+def _launch_qemu(config: QemuConfig, workdir: Path, timeout: float) -> Link:
+    stderr_path = workdir / "stderr.log"
+    if config.transport == "stdio":
+        proc = _spawn_pty(config.argv(), config.cwd, stderr_path)
+        return Link(proc, proc.child.child_fd, config, workdir)
+    if config.socket_path is None:
+        config = config.with_socket(workdir / "chan.sock")
+    with open(stderr_path, "wb") as log:
+        proc = _spawn_popen(config.argv(), config.cwd, subprocess.DEVNULL, log,
+                            subprocess.STDOUT)
+    try:
+        sock = _connect(config.socket_path, proc, time.monotonic() + timeout)
+    except LaunchError:
+        _kill_group(proc.pid)
+        proc.popen.wait()
+        raise
+    return Link(proc, sock.fileno(), config, workdir, sock)
+
+
+def _launch_host(config: HostConfig, workdir: Path) -> Link:
+    stderr_path = workdir / "stderr.log"
+    argv = config.exec_argv()
+    if config.transport == "stdio":
+        proc = _spawn_pty(argv, config.cwd, stderr_path)
+        return Link(proc, proc.child.child_fd, config, workdir)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        with open(stderr_path, "wb") as log:
+            proc = _spawn_popen(argv, config.cwd, theirs, theirs, log)
+    finally:
+        theirs.close()
+    return Link(proc, ours.fileno(), config, workdir, ours)
+
+
+def launch(config: TargetConfig, timeout: float = 10.0) -> Link:
+    """Starts the target `config` describes; the Link to it.
+
+    `timeout` bounds the wait for QEMU's socket. Raises LaunchError when a
+    binary is missing or the process cannot start."""
+    missing = config.missing()
+    if missing:
+        raise LaunchError("cannot launch, missing: " + "; ".join(missing))
+    workdir = Path(tempfile.mkdtemp(prefix="vmk-"))
+    try:
+        if isinstance(config, QemuConfig):
+            return _launch_qemu(config, workdir, timeout)
+        return _launch_host(config, workdir)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
