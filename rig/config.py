@@ -100,12 +100,12 @@ class QemuConfig:
         return parse_size(self.mem, "M")
 
     def chardev(self) -> str:
-        """The -chardev argument: stdio, or a unix socket server QEMU waits on."""
+        """The -chardev argument: stdio, or a unix socket server QEMU waits on
+        (`<file>` stands for a socket path not chosen yet: launch picks one)."""
         if self.transport == "stdio":
             return "stdio,id=s0"
-        if self.socket_path is None:
-            raise ValueError("socket transport needs socket_path (see with_socket)")
-        return f"socket,id=s0,path={self.socket_path},server=on,wait=on"
+        path = self.socket_path if self.socket_path is not None else "<file>"
+        return f"socket,id=s0,path={path},server=on,wait=on"
 
     def argv(self) -> list[str]:
         """The exact argv that launches this configuration."""

@@ -135,6 +135,7 @@ class Link:
         self._sock = sock
         self._status: Optional[int] = None
         self._closed = False
+        self._stderr: Optional[bytes] = None
         _LIVE[proc.pid] = True
         self._finalizer = weakref.finalize(self, _kill_group, proc.pid)
 
@@ -206,15 +207,19 @@ class Link:
             if self._sock is not None:
                 self._sock.close()
             self.proc.close()
+            self._stderr = self._read_stderr()
             shutil.rmtree(self.workdir, ignore_errors=True)
         return status
 
+    def _read_stderr(self) -> bytes:
+        try:
+            return self.stderr_path.read_bytes()
+        except OSError:
+            return b""
+
     def stderr_text(self, limit: int = 4000) -> str:
         """The end of what the process wrote to stderr (QEMU's complaints)."""
-        try:
-            data = self.stderr_path.read_bytes()
-        except OSError:
-            return ""
+        data = self._stderr if self._stderr is not None else self._read_stderr()
         return data[-limit:].decode("utf-8", "replace")
 
 

@@ -5,7 +5,7 @@
 #include "cmd.h"
 
 static const struct command *const tables[] = {
-    cmd_sys_table, cmd_map_table, cmd_access_table,
+    cmd_sys_table, cmd_map_table, cmd_access_table, cmd_kspace_table,
 };
 
 static const struct command *lookup(const char *name)

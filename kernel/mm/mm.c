@@ -5,6 +5,7 @@
 #include "mm.h"
 #include "access.h"
 #include "asid.h"
+#include "kspace.h"
 #include "pagetable.h"
 #include "pmm.h"
 #include "swattr.h"
@@ -22,6 +23,7 @@ int mm_init(const struct arch_boot *b)
     asid_init();
     swattr_init();
     vm_init();
+    kspace_init();
     access_set_sink(0);
     struct pt_root kernel = *vm_root(0);
     int rc = pt_kernel_init(&kernel, b->ram_base, b->ram_size, b->vectors_pa);

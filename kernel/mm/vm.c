@@ -9,6 +9,7 @@
  */
 #include "vm.h"
 #include "asid.h"
+#include "kspace.h"
 #include "mm.h"
 #include "pmm.h"
 #include "swattr.h"
@@ -412,8 +413,6 @@ void vm_flush_page(vaddr_t va)
 
 /* ---- the kernel's half beyond the direct map ---------------------------- */
 
-/* Nothing is mapped between 0xc0000000 and 0xfff00000 until the heap and
- * physmap modules map it; these are then their answers. */
-vaddr_t vm_heap_top(void) { return HEAP_BASE; }
-vaddr_t vm_mmio_floor(void) { return MMIO_TOP; }
-bool vm_kernel_writable(vaddr_t va, u32 len) { return false; }
+vaddr_t vm_heap_top(void) { return heap_top(); }
+vaddr_t vm_mmio_floor(void) { return physmap_floor(); }
+bool vm_kernel_writable(vaddr_t va, u32 len) { return physmap_covers(va, len); }

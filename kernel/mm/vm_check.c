@@ -11,6 +11,7 @@
 #include "vm.h"
 #include "mm.h"
 #include "asid.h"
+#include "kspace.h"
 #include "pmm.h"
 #include "swattr.h"
 
@@ -163,6 +164,7 @@ int vm_check(struct vm_check_counts *c, const char **what)
     int rc = pmm_check(what);
     if (!rc) rc = swattr_check(what);
     if (!rc) rc = check_roots(c, what);
+    if (!rc) rc = kspace_check(what);
     for (u32 i = 0; !rc && i < 2; i++) {
         u32 id = i ? vm_as_current() : 0;
         struct hw_ctx hc = { vm_root(id), what, 0 };

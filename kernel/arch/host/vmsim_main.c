@@ -58,7 +58,8 @@ static int parse_size(const char *s, u64 *out)
     return 0;
 }
 
-/* The value of option argv[*i] (--opt v or --opt=v), or NULL. */
+/* The value of option argv[*i] (--opt v or --opt=v), "" if it has none,
+ * or NULL if argv[*i] is not that option. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
     size_t n = strlen(name);
@@ -67,9 +68,9 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
         return NULL;
     if (argv[*i][n] == '=')
         return argv[*i] + n + 1;
-    if (argv[*i][n] == '\0' && *i + 1 < argc)
-        return argv[++*i];
-    return NULL;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    return *i + 1 < argc ? argv[++*i] : "";
 }
 
 /* Prints why and exits 2. */

@@ -1,0 +1,76 @@
+"""`python3 -m rig bench`: launch-to-ready time and request round trips.
+
+For each target (qemu, host) and transport (stdio, socket): the median
+(and min/max) of the time from launch to the parsed `ready` line over N
+boots, and the round trips per second of a cheap request (`info` by
+default) over one session. Prints one JSON object."""
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from typing import Callable, Iterable
+
+from .config import TargetConfig
+from .session import Session
+
+
+def boot_times(config: TargetConfig, boots: int) -> list[float]:
+    """Seconds from launch to `ready`, one per boot (each target killed after)."""
+    out = []
+    for _ in range(boots):
+        session = Session(config)
+        t0 = time.perf_counter()
+        try:
+            session.start()
+            out.append(time.perf_counter() - t0)
+        finally:
+            session.stop()
+    return out
+
+
+def round_trips(config: TargetConfig, requests: int, line: str = "info") -> float:
+    """Requests per second of `line`, one at a time, over one session."""
+    with Session(config) as session:
+        for _ in range(min(50, requests)):
+            session.ok(line)
+        t0 = time.perf_counter()
+        for _ in range(requests):
+            session.ok(line)
+        elapsed = time.perf_counter() - t0
+        session.exit(0)
+    return requests / elapsed
+
+
+def bench_one(config: TargetConfig, boots: int, requests: int, line: str) -> dict:
+    """The measurements of one configuration."""
+    times = boot_times(config, boots)
+    return {
+        "command_line": str(config),
+        "boots": boots,
+        "ready_median_s": round(statistics.median(times), 4),
+        "ready_min_s": round(min(times), 4),
+        "ready_max_s": round(max(times), 4),
+        "requests": requests,
+        "request": line,
+        "round_trips_per_s": round(round_trips(config, requests, line), 1),
+    }
+
+
+def bench(configs: Iterable[tuple[str, TargetConfig]], boots: int = 20,
+          requests: int = 2000, line: str = "info",
+          progress: Callable[[str], None] = lambda s: None) -> dict:
+    """Measurements keyed by name ("qemu/stdio", ...); errors are reported
+    in place of the numbers of a configuration that failed."""
+    results = {}
+    for name, config in configs:
+        progress(name)
+        try:
+            results[name] = bench_one(config, boots, requests, line)
+        except Exception as e:  # report and go on with the others
+            results[name] = {"command_line": str(config), "error": str(e).splitlines()[0]}
+    return results
+
+
+def main_json(results: dict) -> str:
+    return json.dumps(results, indent=2)

@@ -1,0 +1,293 @@
+"""A session with one target: boot to `ready`, then one request at a time.
+
+    with Session(QemuConfig(mem="64M")) as s:
+        s.ready["ram_size"]            # '0x4000000'
+        r = s.request("translate 0x80000000")
+        r.ok, r.int("pa"), r.attrs()   # True, 0x40000000, ('read', ...)
+        s.exit(3)                      # -> 3, the process exit status
+
+A request is sent as one line and the session reads until that request's
+final `ok`/`err` line; it never sends the next one before (QEMU's chardev
+input buffer is 1 KiB, and more unread input stalls it for good). Until the
+final line arrives the request is "crashed" (`Exchange.crashed`).
+
+Every byte both ways goes into `session.transcript`. The watchdog is the
+deadline of each wait: a target that says nothing final within the
+request (or boot) timeout is killed and RigTimeout raised. A `! panic`
+line raises KernelPanic with the exit status, a dead process TargetDied,
+a line that is no reply line ProtocolError; each carries the transcript's
+tail. stop() kills the process group; no target outlives the rig (see
+rig/launch.py).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+from .config import TargetConfig
+from .errors import (KernelPanic, LaunchError, ProtocolError, ReplyError, RigError,
+                     RigTimeout, TargetDied)
+from .launch import Link, launch
+from .parse import EVENT, READY, Exchange, Line, Reply, ReplyBuilder, parse_line
+from .transcript import RECEIVED, SENT, Transcript
+
+DEFAULT_REQUEST_TIMEOUT = 10.0
+DEFAULT_BOOT_TIMEOUT = 10.0
+#: How long to wait for the exit status after a panic or `exit`.
+EXIT_TIMEOUT = 5.0
+TAIL_LINES = 40
+
+LineCallback = Callable[[str], None]
+
+
+class Session:
+    """One target process driven over the command channel."""
+
+    def __init__(self, config: TargetConfig, *,
+                 request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+                 boot_timeout: float = DEFAULT_BOOT_TIMEOUT,
+                 log: Union[None, str, Path] = None) -> None:
+        self.config = config
+        self.request_timeout = request_timeout
+        self.boot_timeout = boot_timeout
+        self.transcript = Transcript(log)
+        self.link: Optional[Link] = None
+        self.ready: Optional[Line] = None
+        self.boot_lines: list[str] = []
+        self.history: list[Exchange] = []
+        self.exit_status: Optional[int] = None
+        self._buf = bytearray()
+        self._eof = False
+
+    # ------------------------------------------------------------ lifecycle
+
+    @property
+    def kind(self) -> str:
+        """"qemu" or "host"."""
+        return self.config.kind
+
+    @property
+    def alive(self) -> bool:
+        return self.link is not None and self.link.poll() is None and not self._eof
+
+    def start(self) -> Line:
+        """Launches the target and waits for its `ready` line (parsed)."""
+        if self.link is not None:
+            raise RigError("session already started")
+        self.transcript.note(f"launch {self.config}")
+        self.link = launch(self.config, self.boot_timeout)
+        deadline = time.monotonic() + self.boot_timeout
+        try:
+            while True:
+                raw = self._next_line(deadline, "boot")
+                line = parse_line(raw)
+                if line is not None and line.kind == READY:
+                    self.ready = line
+                    return line
+                if line is not None:
+                    raise self._protocol_error(f"reply line before ready: {raw!r}", raw)
+                self.boot_lines.append(raw)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> Optional[int]:
+        """Kills the target (its whole process group); its exit status."""
+        if self.link is None:
+            return self.exit_status
+        status = self.link.close()
+        if self.exit_status is None:
+            self.exit_status = status
+        self.transcript.close()
+        return self.exit_status
+
+    def __enter__(self) -> "Session":
+        if self.link is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------- requests
+
+    def request(self, line: Union[str, bytes], *, timeout: Optional[float] = None,
+                on_line: Optional[LineCallback] = None) -> Reply:
+        """Sends one request line (a newline is added) and returns its reply.
+
+        `on_line` sees each received line as it arrives (for the shell)."""
+        data = line.encode("latin-1") if isinstance(line, str) else bytes(line)
+        if b"\n" in data:
+            raise ValueError("one line per request: use request_raw for raw bytes")
+        return self.request_raw(data + b"\n", timeout=timeout, on_line=on_line)
+
+    def request_raw(self, data: bytes, *, timeout: Optional[float] = None,
+                    on_line: Optional[LineCallback] = None) -> Reply:
+        """Sends `data` exactly (it must end with a newline) and returns the
+        reply to it: for ill-formed lines, `\\r\\n` endings and the like."""
+        if not data.endswith(b"\n") or b"\n" in data[:-1]:
+            raise ValueError("request_raw takes exactly one line, newline included")
+        text = data.rstrip(b"\n").decode("latin-1")
+        self._send(data)
+        exchange = Exchange(text)
+        self.history.append(exchange)
+        return self._collect(exchange, timeout, on_line)
+
+    def send_silent(self, data: bytes) -> None:
+        """Sends a line that gets no reply by design (empty, spaces only)."""
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        self._send(data)
+
+    def ok(self, line: str, **kw) -> Reply:
+        """request() that raises ReplyError unless the reply is `ok`."""
+        reply = self.request(line, **kw)
+        if not reply.ok:
+            raise ReplyError(f"{line!r} answered {reply.final.raw!r}", self.tail(), reply)
+        return reply
+
+    def err(self, line: str, code: Optional[str] = None, **kw) -> Reply:
+        """request() that raises ReplyError unless the reply is `err [code]`."""
+        reply = self.request(line, **kw)
+        if reply.ok or (code is not None and reply.code != code):
+            want = f"err {code}" if code else "err"
+            raise ReplyError(f"{line!r} answered {reply.final.raw!r}, not {want}",
+                             self.tail(), reply)
+        return reply
+
+    def exit(self, code: Optional[int] = None, timeout: float = EXIT_TIMEOUT) -> int:
+        """Sends `exit [code]` (no reply) and returns the process exit status."""
+        self._send(b"exit\n" if code is None else f"exit {code}\n".encode())
+        deadline = time.monotonic() + timeout
+        while not self._eof:
+            raw = self._next_line(deadline, "exit", died_ok=True)
+            if raw is not None:
+                raise self._protocol_error(f"`exit` was answered: {raw!r}", raw)
+        return self._final_status(deadline)
+
+    def tail(self, n: int = TAIL_LINES) -> list[str]:
+        """The transcript's last `n` lines."""
+        return self.transcript.tail(n)
+
+    # ------------------------------------------------------------ internals
+
+    def _send(self, data: bytes) -> None:
+        if self.link is None:
+            raise RigError("session not started")
+        self.transcript.record(SENT, data)
+        try:
+            self.link.write(data)
+        except OSError as e:
+            raise self._died(f"cannot send: {e}") from e
+
+    def _collect(self, exchange: Exchange, timeout: Optional[float],
+                 on_line: Optional[LineCallback]) -> Reply:
+        """Reads the reply to `exchange`; its Reply once the final line came."""
+        wait = self.request_timeout if timeout is None else timeout
+        deadline = time.monotonic() + wait
+        builder = ReplyBuilder(exchange.request)
+        builder.exchange = exchange
+        while True:
+            raw = self._next_line(deadline, f"reply to {exchange.request!r}")
+            if on_line is not None:
+                on_line(raw)
+            try:
+                reply = builder.feed(raw)
+            except ValueError:
+                raise self._protocol_error(f"not a reply line: {raw!r}", raw) from None
+            if reply is not None:
+                return reply
+            last = exchange.body[-1]
+            if last.kind == EVENT and last.name == "panic":
+                raise self._panic(last, on_line)
+
+    def _next_line(self, deadline: float, what: str,
+                   died_ok: bool = False) -> Optional[str]:
+        """The next complete line (ending stripped). At EOF raises TargetDied,
+        or returns None if `died_ok`; past `deadline` kills and raises RigTimeout."""
+        while True:
+            nl = self._buf.find(b"\n")
+            if nl >= 0:
+                raw = bytes(self._buf[:nl])
+                del self._buf[:nl + 1]
+                return raw.rstrip(b"\r").decode("latin-1")
+            if self._eof:
+                if died_ok:
+                    return None
+                raise self._died(f"target gone while waiting for {what}")
+            self._fill(deadline, what)
+
+    def _fill(self, deadline: float, what: str) -> None:
+        """Reads what is available into the line buffer, or times out."""
+        assert self.link is not None
+        data = self.link.read(deadline - time.monotonic())
+        if data is None:
+            if time.monotonic() >= deadline:
+                raise self._timeout(what)
+            return
+        if not data:
+            self._eof = True
+            self.transcript.note("channel closed")
+            return
+        self.transcript.record(RECEIVED, data)
+        self._buf += data
+
+    def _final_status(self, deadline: float) -> int:
+        """The exit status after EOF (killing the target if it lingers)."""
+        assert self.link is not None
+        status = self.link.wait(max(deadline - time.monotonic(), 0.05))
+        if status is None:
+            self.transcript.note("channel closed but the process lingers: killed")
+            status = self.link.kill()
+        self.exit_status = status
+        self.transcript.note(f"exit status {status}")
+        self.stop()
+        return status if status is not None else -1
+
+    def _timeout(self, what: str) -> RigTimeout:
+        self.transcript.note(f"watchdog: nothing final while waiting for {what}: killed")
+        err = RigTimeout(f"{self.kind}: timed out waiting for {what}", self.tail())
+        self.stop()
+        return err
+
+    def _died(self, message: str) -> TargetDied:
+        status = self._final_status(time.monotonic() + EXIT_TIMEOUT)
+        stderr = self.link.stderr_text() if self.link else ""
+        msg = f"{self.kind}: {message} (exit status {status})"
+        if stderr.strip():
+            msg += "\n  stderr: " + stderr.strip().replace("\n", "\n          ")
+        return TargetDied(msg, self.tail(), status, stderr)
+
+    def _panic(self, panic: Line, on_line: Optional[LineCallback]) -> KernelPanic:
+        """Reads what follows a `! panic` line, then the exit status."""
+        deadline = time.monotonic() + EXIT_TIMEOUT
+        rest: list[str] = []
+        try:
+            while True:
+                raw = self._next_line(deadline, "the end after a panic", died_ok=True)
+                if raw is None:
+                    break
+                rest.append(raw)
+                if on_line is not None:
+                    on_line(raw)
+        except RigTimeout:
+            pass
+        status = self._final_status(deadline) if self.link else self.exit_status
+        return KernelPanic(f"{self.kind}: kernel panic: {panic.raw} (exit status {status})",
+                           self.tail(), status, "", panic, rest)
+
+    def _protocol_error(self, message: str, raw: str) -> ProtocolError:
+        err = ProtocolError(f"{self.kind}: {message}", self.tail(), raw)
+        self.stop()
+        return err
+
+
+def start(config: TargetConfig, **kw) -> Session:
+    """A started Session for `config` (see Session for the keywords)."""
+    session = Session(config, **kw)
+    session.start()
+    return session
+
+
+__all__ = ["Session", "start", "LaunchError"]
