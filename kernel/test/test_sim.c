@@ -36,6 +36,7 @@ static u32 d_super(paddr_t pa, u32 ap, bool xn, bool ng)
     return d_section(pa, ap, xn, ng, 0) | 1u << 18;
 }
 static u32 d_table(paddr_t l2, u32 dom) { return l2 | dom << 5 | 1u; }
+
 static u32 d_small(paddr_t pa, u32 ap, bool xn, bool ng)
 {
     return pa | (u32)ng << 11 | (ap >> 2) << 9 | 1u << 6 | (ap & 3) << 4 |
@@ -187,10 +188,8 @@ TEST(xn_and_exec)
         l2(T1, 0x00010000u + i * SZ_4K, d_large(F64, 3, true, true));
     l1(L1A, 0x00400000u, d_section(F1M, 3, true, true, 0));
     EXPECT_EQ(ex(0x00001000u), 0xf);
-    EXPECT_EQ(flt.kind, FAULT_PREFETCH);
-    EXPECT_EQ(flt.access, ACCESS_EXEC);
-    EXPECT_EQ(flt.user, 0);
-    EXPECT_EQ(flt.va, 0x00001000u);
+    EXPECT(flt.kind == FAULT_PREFETCH && flt.access == ACCESS_EXEC);
+    EXPECT(flt.user == 0 && flt.va == 0x00001000u);
     EXPECT_EQ(ex(0x00018000u), 0xf);
     EXPECT_EQ(ex(0x00400100u), 0xd);
     EXPECT_EQ(ld(0x00001000u, true, NULL), 0);          /* XN is fetch only */
@@ -211,8 +210,7 @@ TEST(domains)
     EXPECT_EQ(ld(0x00001000u, false, NULL), 0xb);
     EXPECT_EQ(ld(0x00002000u, false, NULL), 0x7);       /* translation first */
     EXPECT_EQ(st(0x00400000u, 1, true), 0x809);
-    EXPECT_EQ(flt.kind, FAULT_DATA);
-    EXPECT_EQ(flt.access, ACCESS_WRITE);
+    EXPECT(flt.kind == FAULT_DATA && flt.access == ACCESS_WRITE);
     EXPECT_EQ(ex(0x00400000u), 0x9);
     EXPECT_EQ(hw(0x00001000u, false, false, NULL), 0xb);
 
@@ -279,8 +277,7 @@ TEST(stale_tlb)
     EXPECT_EQ(st(0x00020000u, 0, false), 0x80f);
     struct sim_stats s;
     sim_get_stats(&s);
-    EXPECT_EQ(s.flush_va, 1);
-    EXPECT_EQ(s.pt_written, 1);
+    EXPECT(s.flush_va == 1 && s.pt_written == 1);
 }
 
 /* Sections at 0x00600000: A -> FA's MB, B -> F1M, both non-global. */
@@ -356,8 +353,7 @@ TEST(flush_va_all_asids)
     EXPECT_EQ(sim_tlb_count(), 0);
     struct sim_stats s;
     sim_get_stats(&s);
-    EXPECT_EQ(s.flush_va_all_asids, 1);
-    EXPECT_EQ(s.flush_all, 1);
+    EXPECT(s.flush_va_all_asids == 1 && s.flush_all == 1);
 }
 
 TEST(eviction)
@@ -434,8 +430,7 @@ TEST(cache_sum_fill)
     EXPECT_EQ(arch_cache_op(CACHE_CLEAN, 0x00020fc4u, 0x80, &flt), E_FAULT);
     EXPECT_EQ(flt.va, 0x00021000u);
     EXPECT_EQ(flt.fsr, 0x7);
-    EXPECT_EQ(flt.access, ACCESS_READ);
-    EXPECT_EQ(flt.kind, FAULT_DATA);
+    EXPECT(flt.access == ACCESS_READ && flt.kind == FAULT_DATA);
     EXPECT_EQ(arch_cache_op(CACHE_UNIFY, 0x00021000u, 0, &flt), 0);
 
     EXPECT_EQ(arch_fill32(0x00020ff8u, 4, 0x11, &done, &flt), E_FAULT);
@@ -471,8 +466,7 @@ TEST(reset_and_ram_size)
     paddr_t t0 = 1;
     u32 asid = 1;
     sim_get_ttbr0(&t0, &asid);
-    EXPECT_EQ(t0, 0);
-    EXPECT_EQ(asid, 0);
+    EXPECT(t0 == 0 && asid == 0);
     EXPECT_EQ(val(0x80000000u), 0xedfe0dd0u);
 
     sim_reset(16u << 20, 0);

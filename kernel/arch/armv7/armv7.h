@@ -172,6 +172,7 @@ void guard_dcimvac(vaddr_t va);
 void guard_dccimvac(vaddr_t va);
 void guard_dccmvau(vaddr_t va);
 void guard_icimvau(vaddr_t va);
+u32  guard_blx(vaddr_t va);
 /* true if pc is one of the guarded instructions above */
 bool guard_insn(u32 pc);
 /* Where a claimed abort resumes (SVC mode): restores vmk_guard.jb. */

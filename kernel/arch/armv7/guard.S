@@ -64,6 +64,19 @@ FUNC guard_icimvau
     GUARDED mcr p15, 0, r0, c7, c5, 1       @ ICIMVAU: invalidate I to PoU
     bx      lr
 
+/* u32 guard_blx(vaddr_t va): blx va at PL1 with r0 = 0; returns its r0.
+ * r4-r11 and sp are restored from what we saved, whatever the code did. */
+FUNC guard_blx
+    push    {r4-r11, lr}
+    ldr     r1, =exec_sp
+    str     sp, [r1]
+    mov     r1, r0
+    mov     r0, #0
+    blx     r1
+    ldr     r1, =exec_sp
+    ldr     sp, [r1]
+    pop     {r4-r11, pc}
+
 /* bool guard_insn(u32 pc): pc is a guarded instruction. */
 FUNC guard_insn
     ldr     r1, =__guard_start
@@ -95,3 +108,7 @@ FUNC guard_resume
     mov     r0, #1
     bx      lr
     .ltorg
+
+    .bss
+    .align  2
+exec_sp:    .space 4                @ guard_blx: sp to return with
