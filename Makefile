@@ -56,6 +56,8 @@ $(HOSTB)/vmsim: $(SIM_OBJ) $(HOSTB)/obj/kernel/arch/host/vmsim_main.c.o
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 $(HOSTB)/test_%: kernel/test/test_%.c $(SIM_OBJ) kernel/test/unit.h
 	$(HOST_CC) $(HOST_CFLAGS) -Ikernel/test $< $(SIM_OBJ) -o $@
+$(HOSTB)/bench_core: kernel/test/bench_core.c $(SIM_OBJ)
+	$(HOST_CC) $(HOST_CFLAGS) $< $(SIM_OBJ) -o $@
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
@@ -80,8 +82,8 @@ debug: all
 	gdb-multiarch $(BUILD)/vmk.elf -ex 'target remote :1234' -ex 'break kmain'; \
 	kill %1 2>/dev/null || true
 
-bench: all
-	$(PYTHON) -m rig bench
+bench: all $(HOSTB)/bench_core
+	$(PYTHON) -m rig bench --core $(HOSTB)/bench_core
 
 clean:
 	rm -rf $(BUILD)

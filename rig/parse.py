@@ -333,7 +333,7 @@ def transcript_lines(text: str) -> Iterator[tuple[str, str]]:
         if direction not in (SENT, RECEIVED):
             raise ValueError(f"transcript line without > or <: {raw!r}")
         line = unescape(body).decode("latin-1")
-        yield direction, line.rstrip("\r")
+        yield direction, line
 
 
 def _is_silent(request: str) -> bool:

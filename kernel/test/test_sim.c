@@ -389,10 +389,8 @@ TEST(hw_translate_bypasses_tlb)
     EXPECT_EQ(hw(0x00001234u, true, true, NULL), 0xf);  /* no WnR in PAR */
     EXPECT_EQ(hw(0x00002000u, false, false, NULL), 0x7);
     sim_get_stats(&b);
-    EXPECT_EQ(sim_tlb_count(), 0);
-    EXPECT_EQ(sim_walk_cache_count(), 0);
-    EXPECT_EQ(b.tlb_hits, a.tlb_hits);
-    EXPECT_EQ(b.tlb_misses, a.tlb_misses);
+    EXPECT(sim_tlb_count() == 0 && sim_walk_cache_count() == 0);
+    EXPECT(b.tlb_hits == a.tlb_hits && b.tlb_misses == a.tlb_misses);
     EXPECT_EQ(b.walks - a.walks, 3);
 }
 
@@ -434,8 +432,7 @@ TEST(cache_sum_fill)
     EXPECT_EQ(arch_cache_op(CACHE_UNIFY, 0x00021000u, 0, &flt), 0);
 
     EXPECT_EQ(arch_fill32(0x00020ff8u, 4, 0x11, &done, &flt), E_FAULT);
-    EXPECT_EQ(done, 2);
-    EXPECT_EQ(flt.va, 0x00021000u);
+    EXPECT(done == 2 && flt.va == 0x00021000u);
     EXPECT_EQ(flt.fsr, 0x807);
     EXPECT_EQ(get(FA + 0xffc), 0x11);
     EXPECT_EQ(arch_fill32(0x00020000u, 1024, 3, &done, &flt), 0);

@@ -1,0 +1,69 @@
+/*
+ * lib.c: the memory functions gcc may emit calls to in freestanding code
+ * (struct copies, large zero-initialisations), plus the EABI aliases that
+ * some code generators use. Plain byte loops: vmk's hot paths do not copy.
+ *
+ * Built without loop-pattern recognition, or gcc would turn these very
+ * loops into calls to themselves.
+ */
+#include <stddef.h>
+
+#define NO_PATTERNS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+/* Sets n bytes at d to c. */
+NO_PATTERNS void *memset(void *d, int c, size_t n)
+{
+    unsigned char *p = d;
+
+    while (n--)
+        *p++ = (unsigned char)c;
+    return d;
+}
+
+/* Copies n bytes from s to d; the areas must not overlap. */
+NO_PATTERNS void *memcpy(void *restrict d, const void *restrict s, size_t n)
+{
+    unsigned char *p = d;
+    const unsigned char *q = s;
+
+    while (n--)
+        *p++ = *q++;
+    return d;
+}
+
+/* Copies n bytes from s to d; the areas may overlap. */
+NO_PATTERNS void *memmove(void *d, const void *s, size_t n)
+{
+    unsigned char *p = d;
+    const unsigned char *q = s;
+
+    if (p <= q || p >= q + n) {
+        while (n--)
+            *p++ = *q++;
+    } else {
+        while (n--)
+            p[n] = q[n];
+    }
+    return d;
+}
+
+/* <0, 0, >0 as the first differing byte of a is below, equal, above b's. */
+NO_PATTERNS int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *p = a, *q = b;
+
+    for (; n; n--, p++, q++)
+        if (*p != *q)
+            return *p - *q;
+    return 0;
+}
+
+/* ARM EABI run-time helpers (note memset's argument order). */
+void __aeabi_memcpy(void *d, const void *s, size_t n)  { memcpy(d, s, n); }
+void __aeabi_memcpy4(void *d, const void *s, size_t n) { memcpy(d, s, n); }
+void __aeabi_memcpy8(void *d, const void *s, size_t n) { memcpy(d, s, n); }
+void __aeabi_memmove(void *d, const void *s, size_t n) { memmove(d, s, n); }
+void __aeabi_memset(void *d, size_t n, int c)          { memset(d, c, n); }
+void __aeabi_memclr(void *d, size_t n)                 { memset(d, 0, n); }
+void __aeabi_memclr4(void *d, size_t n)                { memset(d, 0, n); }
+void __aeabi_memclr8(void *d, size_t n)                { memset(d, 0, n); }

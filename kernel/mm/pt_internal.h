@@ -1,0 +1,125 @@
+/*
+ * pt_internal.h: what the files of the pagetable module share.
+ *
+ *   pt_desc.c    descriptor encode/decode
+ *   pt_l2.c      the module's state: L2 table allocator; TLB batches
+ *   pagetable.c  map, map1, table map/unmap, unmap1, destroy, split
+ *   pt_change.c  unmap and protect of ranges, splitting at their ends
+ *   pt_query.c   walk, for_each, usage, check, kernel_init
+ */
+#ifndef VMK_PT_INTERNAL_H
+#define VMK_PT_INTERNAL_H
+
+#include "arch.h"
+#include "mm.h"
+#include "pagetable.h"
+#include "pmm.h"
+#include "pt_desc.h"
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static inline u32 *l1_of(const struct pt_root *r)
+{
+    return arch_phys_to_ptr(r->l1);
+}
+static inline u32 *l2_of(u32 l1d)
+{
+    return arch_phys_to_ptr(l1d & L1_TABLE_ADDR);
+}
+/* Exclusive end of the root's span, as a 64-bit number (hi 0 = 4 GiB). */
+static inline u64 span_end(const struct pt_root *r)
+{
+    return r->hi ? r->hi : 0x100000000ull;
+}
+static inline bool in_span(const struct pt_root *r, u64 va)
+{
+    return va >= r->lo && va < span_end(r);
+}
+/* First byte after the 1 MiB region holding v. */
+static inline u64 region_end(u64 v) { return (v | (SZ_1M - 1)) + 1; }
+/* Attributes as stored: read always; global always in a kernel root. */
+static inline u32 pt_norm_attrs(const struct pt_root *r, u32 attrs)
+{
+    return attrs | ATTR_READ | (r->is_kernel ? ATTR_GLOBAL : 0);
+}
+
+/* ---- L2 tables (pt_l2.c) -------------------------------------------------
+ * Quarters of PG_TABLE pages. l2_reserve is the only step that can fail;
+ * after it, l2_take cannot. */
+
+/* Makes sure `tables` l2_take calls will succeed, allocating pages now.
+ * E_NO_MEMORY (having allocated nothing that stays) otherwise. */
+int     l2_reserve(u32 tables);
+/* A zeroed 1 KiB table, l2_count 0, from the reserve. */
+paddr_t l2_take(void);
+/* Frees a table whose entries are all zero; its page goes back to pmm
+ * once all four quarters are free. The caller has unlinked it and
+ * invalidated the TLB for it. */
+void    l2_give(paddr_t l2);
+/* Gives reserved pages that no l2_take used back to pmm. Every operation
+ * that reserves calls it before returning. */
+void    l2_settle(void);
+/* Non-zero entries of the table at l2 (page_info.l2_count of its quarter). */
+u16    *l2_count(paddr_t l2);
+/* Checks the partial-table list. 0 or E_CORRUPT with *what. */
+int     l2_check_list(const char **what);
+
+/* ---- TLB batches (pt_l2.c) -----------------------------------------------
+ * An operation notes every valid entry it breaks and every table it
+ * unlinks, then runs the batch once: what was noted is invalidated (by VA
+ * while few, else wider, per pagetable.h), then the unlinked tables are
+ * freed. Nothing is noted for a root whose entries cannot be cached. */
+
+struct tlb_batch {
+    const struct pt_root *r;
+    bool live;                      /* r's entries may be in the TLB */
+    u32  n_ng, n_g;                 /* pages noted; > PT_TLB_VA_MAX: wide */
+    vaddr_t ng[PT_TLB_VA_MAX];      /* non-global pages (flush by VA+ASID) */
+    vaddr_t g[PT_TLB_VA_MAX];       /* global pages (flush by VA, all ASIDs) */
+    u32  n_free;
+    paddr_t free[PT_TLB_VA_MAX];    /* unlinked tables, freed after the flush */
+};
+
+void tlb_begin(struct tlb_batch *b, const struct pt_root *r);
+/* The page holding va had a valid entry that is now broken. */
+void tlb_note(struct tlb_batch *b, vaddr_t va, bool global);
+/* The table l2 under va's 1 MiB region was unlinked from L1: its walk may
+ * be cached; it is freed once the batch has run. */
+void tlb_note_table(struct tlb_batch *b, vaddr_t va, paddr_t l2);
+/* Invalidates what was noted, frees the noted tables, starts afresh. */
+void tlb_run(struct tlb_batch *b);
+
+/* ---- frame references ----------------------------------------------------
+ * Consecutive pmm_frames_put calls coalesced into runs. */
+struct frame_run { paddr_t pa; u32 len; };
+
+static inline void frames_drop(struct frame_run *f, paddr_t pa, u32 len)
+{
+    if (f->len && (u64)f->pa + f->len == pa) {
+        f->len += len;
+        return;
+    }
+    if (f->len)
+        pmm_frames_put(f->pa, f->len);
+    f->pa = pa;
+    f->len = len;
+}
+static inline void frames_done(struct frame_run *f)
+{
+    if (f->len)
+        pmm_frames_put(f->pa, f->len);
+    f->len = 0;
+}
+
+/* ---- shared between pagetable.c and pt_change.c ------------------------- */
+
+/* Splits the large page (or marker) holding va one size down; a 1M page
+ * takes a table from the reserve. The page must be there and larger than
+ * 4K. Break-before-make for valid entries. */
+void pt_split_one(struct pt_root *r, vaddr_t va);
+/* Unmaps every page in [va, end), which must not cut a page in part;
+ * tables it empties are unlinked and noted. Adds to *bytes. */
+void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
+              struct frame_run *fr, u32 *bytes);
+
+#endif
