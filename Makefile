@@ -34,7 +34,7 @@ SIM_OBJ  := $(patsubst %,$(HOSTB)/obj/%.o,$(SIM_SRC))
 HDRS     := $(wildcard kernel/include/*.h kernel/mm/*.h kernel/cmd/*.h \
               kernel/arch/armv7/*.h kernel/arch/host/*.h)
 
-.PHONY: all deps run test unit pytest debug clean bench
+.PHONY: all deps run test unit pytest debug clean bench fuzz fuzz-replay
 all: $(BUILD)/vmk.elf $(HOSTB)/vmsim
 
 deps:
@@ -59,6 +59,21 @@ $(HOSTB)/test_%: kernel/test/test_%.c $(SIM_OBJ) kernel/test/unit.h
 $(HOSTB)/bench_core: kernel/test/bench_core.c $(SIM_OBJ)
 	$(HOST_CC) $(HOST_CFLAGS) $< $(SIM_OBJ) -o $@
 
+FUZZ_CC ?= afl-clang-fast
+$(HOSTB)/fuzz_replay: fuzz/harness.c $(SIM_OBJ)
+	$(HOST_CC) $(HOST_CFLAGS) $< $(SIM_OBJ) -o $@
+$(BUILD)/fuzz/harness_afl: fuzz/harness.c $(SIM_SRC) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O2 -g -std=gnu11 $(INCLUDES) -Ikernel/arch/host fuzz/harness.c $(SIM_SRC) -o $@
+
+# The regression corpus replays in every `make test`; `make fuzz` runs a
+# bounded AFL++ campaign (FUZZ_SECS) and fails if it saved a crash.
+fuzz-replay: $(HOSTB)/fuzz_replay
+	./$(HOSTB)/fuzz_replay fuzz/corpus/*
+FUZZ_SECS ?= 60
+fuzz: $(BUILD)/fuzz/harness_afl
+	FUZZ_SECS=$(FUZZ_SECS) bash fuzz/campaign.sh $(BUILD)/fuzz/harness_afl
+
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
 
@@ -75,6 +90,7 @@ pytest: all
 test: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) pytest
 
 debug: all

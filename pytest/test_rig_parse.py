@@ -227,5 +227,5 @@ def test_transcript_renders_lines_both_ways_and_reads_back(tmp_path):
     assert back.exchanges[0].request == "info\x01"
     assert back.exchanges[0].reply.code == "BAD_ARG"
     assert back.trailing == ["> not a request"]  # received: no request of ours
-    assert back.exchanges[1].reply.words == ("[no", "newline]")
+    assert back.exchanges[1].reply.final.words == ("[no", "newline]")
     assert t.raw(">") == b"info\x01\ncheck\n"

@@ -6,7 +6,7 @@ rendering splits them into lines, one direction each:
     > info                         sent by the rig
     < ok version=... ram_base=...  received from the target
 
-Line endings are dropped (a `\\r` before `\\n` too); any other byte that is
+Line endings are dropped (and a `\\r` before a received `\\n`); any other byte that is
 not printable ASCII, and the backslash, are escaped (`\\x01`, `\\\\`), so
 the rendering is lossless up to the line endings and rig/parse.py reads it
 back (`parse_transcript`). A line still open when the transcript is
@@ -78,7 +78,10 @@ class Transcript:
             nl = buf.find(b"\n")
             if nl < 0:
                 break
-            self._add_line(now, direction, escape(_strip_eol(bytes(buf[:nl]))))
+            line = bytes(buf[:nl])
+            if direction == RECEIVED:
+                line = _strip_eol(line)  # a pty's \r\n; sent \r bytes stay visible
+            self._add_line(now, direction, escape(line))
             del buf[:nl + 1]
 
     def note(self, text: str) -> None:

@@ -130,15 +130,19 @@ static void guard_claim(struct exc_frame *fr, u32 kind, u32 far, u32 fsr,
     fr->cpsr = MODE_SVC | PSR_I | PSR_F | PSR_A;
 }
 
-/* The interrupted sp: the frame itself sits on it when the exception was
- * taken in the mode that handles it (e.g. an abort inside abort code). */
-static void fix_sp(struct exc_frame *fr)
+/* When the exception was taken in the mode that handles it (an SVC in
+ * SVC mode, an abort inside abort code), that mode's sp is just above the
+ * frame, and its lr was overwritten by the exception: report the value
+ * the exception wrote (the return address) rather than our own. */
+static void fix_same_mode(struct exc_frame *fr, u32 kind)
 {
     u32 cpsr;
 
     __asm__ volatile("mrs %0, cpsr" : "=r"(cpsr));
-    if ((fr->cpsr & MODE_MASK) == (cpsr & MODE_MASK))
-        fr->sp = (u32)fr + FRAME_SIZE;
+    if ((fr->cpsr & MODE_MASK) != (cpsr & MODE_MASK))
+        return;
+    fr->sp = (u32)fr + FRAME_SIZE;
+    fr->lr = fr->pc + (kind == EXC_DABT ? 8 : 4);
 }
 
 /* See vectors.S. Returns only after claiming an abort for the guard. */
@@ -146,7 +150,7 @@ void exc_dispatch(struct exc_frame *fr, u32 kind)
 {
     u32 far = 0, fsr = 0;
 
-    fix_sp(fr);
+    fix_same_mode(fr, kind);
     if (kind == EXC_DABT) {
         far = cp15_read(CP_DFAR);
         fsr = cp15_read(CP_DFSR);

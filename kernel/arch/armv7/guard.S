@@ -32,9 +32,11 @@ FUNC guard_ldr
     GUARDED ldr r0, [r0]
     bx      lr
 
-/* u32 guard_ldrt(vaddr_t va): unprivileged load (as user). */
+/* u32 guard_ldrt(vaddr_t va): unprivileged load (as user). LDRT writes
+ * the base back, so the result goes to another register. */
 FUNC guard_ldrt
-    GUARDED ldrt r0, [r0]
+    GUARDED ldrt r1, [r0]
+    mov     r0, r1
     bx      lr
 
 /* void guard_str(vaddr_t va, u32 val): privileged store. */

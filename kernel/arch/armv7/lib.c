@@ -1,20 +1,29 @@
 /*
  * lib.c: the memory functions gcc may emit calls to in freestanding code
  * (struct copies, large zero-initialisations), plus the EABI aliases that
- * some code generators use. Plain byte loops: vmk's hot paths do not copy.
+ * some code generators use. Simple loops, by words where aligned.
  *
  * Built without loop-pattern recognition, or gcc would turn these very
  * loops into calls to themselves.
  */
 #include <stddef.h>
+#include <stdint.h>
+
+/* a word that may alias anything */
+typedef uint32_t __attribute__((may_alias)) word_t;
 
 #define NO_PATTERNS __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
-/* Sets n bytes at d to c. */
+/* Sets n bytes at d to c (words where aligned: pmm clears big arrays). */
 NO_PATTERNS void *memset(void *d, int c, size_t n)
 {
     unsigned char *p = d;
+    word_t w = (unsigned char)c * 0x01010101u;
 
+    for (; n && ((uintptr_t)p & 3); n--)
+        *p++ = (unsigned char)c;
+    for (; n >= 4; n -= 4, p += 4)
+        *(word_t *)p = w;
     while (n--)
         *p++ = (unsigned char)c;
     return d;
@@ -26,6 +35,9 @@ NO_PATTERNS void *memcpy(void *restrict d, const void *restrict s, size_t n)
     unsigned char *p = d;
     const unsigned char *q = s;
 
+    if ((((uintptr_t)p | (uintptr_t)q) & 3) == 0)
+        for (; n >= 4; n -= 4, p += 4, q += 4)
+            *(word_t *)p = *(const word_t *)q;
     while (n--)
         *p++ = *q++;
     return d;

@@ -43,7 +43,7 @@ int arch_getc(void)
 
     __asm__ volatile("svc 0x123456\n\t"
                      "cmp r0, #0\n\t"
-                     "ldrbge r0, [sp, #-1]"
+                     "ldrgeb r0, [sp, #-1]"   /* gcc's inline asm is divided syntax */
                      : "+r"(r0) : "r"(r1) : "memory", "cc");
     return r0 < 0 ? -1 : r0;
 }
