@@ -2,6 +2,7 @@
 stand-in that speaks the channel protocol (as vmsim, and as QEMU over a
 pty or a unix socket)."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -198,7 +199,7 @@ def _orphan_script(mode: str) -> str:
         from rig import Session, HostConfig
         s = Session(HostConfig(vmsim={str(FAKE)!r}))
         s.start()
-        print(s.link.pid, flush=True)
+        print(s.link.pid, s.link.workdir, flush=True)
         if {mode!r} == "sleep":
             time.sleep(60)
     """)
@@ -207,14 +208,16 @@ def _orphan_script(mode: str) -> str:
 def test_no_target_survives_interpreter_exit():
     out = subprocess.run([sys.executable, "-c", _orphan_script("exit")],
                          capture_output=True, text=True, timeout=20)
-    pid = int(out.stdout.split()[0])
-    assert gone(pid)
+    pid, workdir = out.stdout.split()
+    assert gone(int(pid))
+    assert not Path(workdir).exists()
 
 
 def test_no_target_survives_a_killed_rig():
     p = subprocess.Popen([sys.executable, "-c", _orphan_script("sleep")],
                          stdout=subprocess.PIPE, text=True)
-    pid = int(p.stdout.readline())
+    pid, workdir = p.stdout.readline().split()
     p.kill()
     p.wait()
-    assert gone(pid)
+    assert gone(int(pid))
+    shutil.rmtree(workdir)  # nobody was left to remove it

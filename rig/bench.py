@@ -47,6 +47,9 @@ def bench_one(config: TargetConfig, boots: int, requests: int, line: str) -> dic
     times = boot_times(config, boots)
     return {
         "command_line": str(config),
+        "transport": config.transport + (" (socketpair on stdin/stdout)"
+                                          if config.kind == "host" and config.transport == "socket"
+                                          else ""),
         "boots": boots,
         "ready_median_s": round(statistics.median(times), 4),
         "ready_min_s": round(min(times), 4),

@@ -45,8 +45,9 @@ from .errors import LaunchError
 _LIBC = ctypes.CDLL(None, use_errno=True)
 _PR_SET_PDEATHSIG = 1
 
-#: pid -> True for every process a live link owns; killed at exit.
-_LIVE: dict[int, bool] = {}
+#: pid -> work directory of every process a live link owns; killed (and
+#: the directory removed) at exit.
+_LIVE: dict[int, Path] = {}
 
 
 def _kill_group(pid: int) -> None:
@@ -57,11 +58,17 @@ def _kill_group(pid: int) -> None:
         pass
 
 
+def _kill_and_clean(pid: int, workdir: Path) -> None:
+    """Kills the group of `pid` and removes its work directory."""
+    _kill_group(pid)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 @atexit.register
 def _kill_all() -> None:
     """Kills every target still alive when the interpreter exits."""
-    for pid in list(_LIVE):
-        _kill_group(pid)
+    for pid, workdir in list(_LIVE.items()):
+        _kill_and_clean(pid, workdir)
     _LIVE.clear()
 
 
@@ -136,8 +143,8 @@ class Link:
         self._status: Optional[int] = None
         self._closed = False
         self._stderr: Optional[bytes] = None
-        _LIVE[proc.pid] = True
-        self._finalizer = weakref.finalize(self, _kill_group, proc.pid)
+        _LIVE[proc.pid] = workdir
+        self._finalizer = weakref.finalize(self, _kill_and_clean, proc.pid, workdir)
 
     @property
     def pid(self) -> int:
@@ -189,8 +196,10 @@ class Link:
         return self._status
 
     def _reaped(self) -> None:
+        """The process is gone: nothing left to kill, only files to remove."""
         _LIVE.pop(self.proc.pid, None)
         self._finalizer.detach()
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.workdir, True)
 
     def kill(self) -> Optional[int]:
         """Kills the process group and reaps the process; its status."""

@@ -25,7 +25,7 @@ static u32  dcache_line;        /* smallest data cache line, bytes */
 /* Boot only. Fills boot_info from the DTB (at dtb_hint if non-zero, else
  * at the base of RAM, read through the direct map), with safe defaults
  * when there is none. RAM is clipped to what the direct map can hold. */
-static void boot_describe(paddr_t dtb_hint)
+BOOT_TEXT static void boot_describe(paddr_t dtb_hint)
 {
     struct fdt_info fi;
     paddr_t dtb = dtb_hint ? dtb_hint : DTB_PA_DEFAULT;
@@ -56,7 +56,7 @@ static void boot_describe(paddr_t dtb_hint)
 
 /* Boot only. Called by start.S at high addresses, stacks set, .bss clear,
  * identity map gone. */
-void arch_boot_main(paddr_t dtb_hint)
+BOOT_TEXT void arch_boot_main(paddr_t dtb_hint)
 {
     u32 ctr = cp15_read(CP_CTR);
 

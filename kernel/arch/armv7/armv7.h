@@ -104,6 +104,9 @@
 #ifndef __ASSEMBLY__
 #include "types.h"
 
+/* Boot-only code: runs once before kmain (kept in .text.boot, vmk.ld). */
+#define BOOT_TEXT __attribute__((section(".text.boot")))
+
 struct exc_frame {
     u32 r[13];
     u32 sp, lr;     /* of the interrupted mode */

@@ -25,13 +25,13 @@ struct fdt_walk {
     bool have_mem;
 };
 
-static u32 be32(const u8 *p)
+BOOT_TEXT static u32 be32(const u8 *p)
 {
     return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
 }
 
 /* Length of the NUL-terminated string at p, or -1 if none before max. */
-static s32 str_len(const u8 *p, u32 max)
+BOOT_TEXT static s32 str_len(const u8 *p, u32 max)
 {
     for (u32 i = 0; i < max; i++)
         if (!p[i])
@@ -40,14 +40,14 @@ static s32 str_len(const u8 *p, u32 max)
 }
 
 /* name is `base` or `base@...` */
-static bool node_is(const char *name, const char *base)
+BOOT_TEXT static bool node_is(const char *name, const char *base)
 {
     while (*base && *name == *base)
         name++, base++;
     return !*base && (*name == '\0' || *name == '@');
 }
 
-static bool str_eq(const char *a, const char *b)
+BOOT_TEXT static bool str_eq(const char *a, const char *b)
 {
     while (*a && *a == *b)
         a++, b++;
@@ -55,13 +55,13 @@ static bool str_eq(const char *a, const char *b)
 }
 
 /* Reads a value of `cells` cells (1 or 2) at p. */
-static u64 read_cells(const u8 *p, u32 cells)
+BOOT_TEXT static u64 read_cells(const u8 *p, u32 cells)
 {
     return cells == 2 ? (u64)be32(p) << 32 | be32(p + 4) : be32(p);
 }
 
 /* A property of the current node. */
-static void on_prop(struct fdt_walk *w, const char *name, const u8 *val,
+BOOT_TEXT static void on_prop(struct fdt_walk *w, const char *name, const u8 *val,
                     u32 len, struct fdt_info *out)
 {
     if (w->depth == 1 && len == 4 && str_eq(name, "#address-cells"))
@@ -80,7 +80,7 @@ static void on_prop(struct fdt_walk *w, const char *name, const u8 *val,
 }
 
 /* FDT_BEGIN_NODE at w->off (past the token). 0 or -1. */
-static int begin_node(struct fdt_walk *w, struct fdt_info *out)
+BOOT_TEXT static int begin_node(struct fdt_walk *w, struct fdt_info *out)
 {
     const char *name = (const char *)w->blob + w->off;
     s32 n = str_len(w->blob + w->off, w->end - w->off);
@@ -99,7 +99,7 @@ static int begin_node(struct fdt_walk *w, struct fdt_info *out)
 }
 
 /* FDT_PROP at w->off (past the token). 0 or -1. */
-static int prop(struct fdt_walk *w, struct fdt_info *out)
+BOOT_TEXT static int prop(struct fdt_walk *w, struct fdt_info *out)
 {
     u32 len, nameoff;
     s32 n;
@@ -123,7 +123,7 @@ static int prop(struct fdt_walk *w, struct fdt_info *out)
 }
 
 /* Checks the header and sets up the walk. 0 or -1. */
-static int header(const u8 *b, u32 max, struct fdt_walk *w)
+BOOT_TEXT static int header(const u8 *b, u32 max, struct fdt_walk *w)
 {
     u32 total = be32(b + 4), st = be32(b + 8), ss = be32(b + 36);
     u32 str = be32(b + 12), strs = be32(b + 32), ver = be32(b + 20);
@@ -145,7 +145,7 @@ static int header(const u8 *b, u32 max, struct fdt_walk *w)
 }
 
 /* See armv7.h. max_bytes bounds the blob (it is read where it lies). */
-int fdt_parse(const void *blob, u32 max_bytes, struct fdt_info *out)
+BOOT_TEXT int fdt_parse(const void *blob, u32 max_bytes, struct fdt_info *out)
 {
     struct fdt_walk w = { 0 };
     int rc = 0;

@@ -1,0 +1,836 @@
+/*
+ * test_pagetable.c: pagetable.c against the host simulator's independent
+ * walker (arch_hw_translate) and its TLB (arch_load32), with pmm under it.
+ */
+#include <string.h>
+#include <time.h>
+#include "unit.h"
+#include "sim.h"
+#include "mm.h"
+#include "pmm.h"
+#include "pagetable.h"
+
+#define RW    (ATTR_READ | ATTR_WRITE)
+#define DEV   (RW | ATTR_DEVICE)
+#define RWX   (RW | ATTR_EXECUTE)
+#define IRQ   (RW | ATTR_INTERRUPT)
+#define MB    SZ_1M
+#define DEVPA 0x80000000u        /* device space: no frame references */
+
+static struct arch_boot B;
+static struct pt_root K, U;
+
+/* A fresh machine: pmm, kernel table, one user root current as ASID 1. */
+static void setup(u32 ram)
+{
+    paddr_t l1;
+
+    sim_reset(ram, 0);
+    arch_boot_info(&B);
+    pmm_init(B.ram_base, B.ram_size, B.kernel_end);
+    pt_init();
+    K.l1 = B.kernel_l1;
+    EXPECT_EQ(pt_kernel_init(&K, B.ram_base, B.ram_size, B.vectors_pa), 0);
+    EXPECT_EQ(pmm_alloc(2, 2 * PAGE_SIZE, PG_TABLE, &l1), 0);
+    memset(arch_phys_to_ptr(l1), 0, 2 * PAGE_SIZE);
+    pmm_page(l1)->is_l1 = pmm_page(l1 + PAGE_SIZE)->is_l1 = 1;
+    U = (struct pt_root){ .l1 = l1, .lo = 0, .hi = USER_TOP, .asid = 1 };
+    arch_switch_ttbr0(l1, 1);
+}
+
+static void expect_check(void)
+{
+    u32 t = 0, m = 0;
+    const char *what = "";
+    int rc = pt_check(&U, &t, &m, &what);
+
+    if (!rc)
+        rc = pt_check(&K, &t, &m, &what);
+    if (!rc)
+        rc = pmm_check(&what);
+    if (rc)
+        printf("  check: %s\n", what);
+    EXPECT_EQ(rc, 0);
+}
+
+/* The MMU's translation of va (privileged read), or ~0 if it faults. */
+static paddr_t hw(vaddr_t va)
+{
+    paddr_t pa;
+    u32 fsr;
+
+    return arch_hw_translate(va, false, false, &pa, &fsr) ? ~0u : pa;
+}
+
+static bool hw_ok(vaddr_t va, bool user, bool write)
+{
+    paddr_t pa;
+    u32 fsr;
+
+    return arch_hw_translate(va, user, write, &pa, &fsr) == 0;
+}
+
+/* A load through the TLB; ~0 on a fault. */
+static u32 load(vaddr_t va)
+{
+    struct arch_fault f;
+    u32 v;
+
+    return arch_load32(va, false, &v, &f) ? ~0u : v;
+}
+
+static u32 *ram32(paddr_t pa) { return arch_phys_to_ptr(pa); }
+
+static u32 l1e(vaddr_t va) { return ram32(U.l1)[va >> 20]; }
+
+static struct pt_entry walk(vaddr_t va)
+{
+    struct pt_entry e = { 0, 0, 0, 0 };
+
+    if (pt_walk(&U, va, &e))
+        e.size = 0;
+    return e;
+}
+
+/* Uses up the free L2 quarters (at first, the vector table's page has
+ * three), so that the next table needs a page from pmm: maps 4K pages in
+ * 1M regions from 0x7f000000 until a new table page came and is full. */
+static void use_up_quarters(void)
+{
+    struct pmm_stats s0, s1;
+    u32 i = 0;
+
+    pmm_stats(&s0);
+    do {
+        EXPECT_EQ(pt_map(&U, 0x7f000000 + i++ * MB, DEVPA, SZ_4K, DEV, NULL), 0);
+        pmm_stats(&s1);
+    } while (s1.table == s0.table);
+    for (u32 k = 0; k < 3; k++)
+        EXPECT_EQ(pt_map(&U, 0x7f000000 + i++ * MB, DEVPA, SZ_4K, DEV, NULL), 0);
+}
+
+/* ---- snapshots: all of RAM, pmm stats, TLB counters ---------------------- */
+
+struct snap {
+    u8 *ram;
+    struct pmm_stats ps;
+    struct sim_stats ss;
+    u32 pending;
+};
+
+static void snap_take(struct snap *s)
+{
+    s->ram = malloc(B.ram_size);
+    memcpy(s->ram, arch_phys_to_ptr(B.ram_base), B.ram_size);
+    pmm_stats(&s->ps);
+    sim_get_stats(&s->ss);
+}
+
+/* Everything as it was, but TLB hits/misses/walks (reads, not changes). */
+static bool snap_same(struct snap *s)
+{
+    struct pmm_stats ps;
+    struct sim_stats ss;
+    bool same;
+
+    pmm_stats(&ps);
+    sim_get_stats(&ss);
+    same = !memcmp(s->ram, arch_phys_to_ptr(B.ram_base), B.ram_size) &&
+           !memcmp(&ps, &s->ps, sizeof ps) &&
+           ss.flush_all == s->ss.flush_all &&
+           ss.flush_asid == s->ss.flush_asid &&
+           ss.flush_va == s->ss.flush_va &&
+           ss.flush_va_all_asids == s->ss.flush_va_all_asids &&
+           ss.pt_written == s->ss.pt_written;
+    free(s->ram);
+    return same;
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+TEST(kernel_table)
+{
+    struct pt_entry e;
+    struct pmm_stats s;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_walk(&K, B.ram_base + DIRECT_MAP_OFF + 0x1234, &e), 0);
+    EXPECT_EQ(e.size, MB);
+    EXPECT_EQ(e.pa, B.ram_base);
+    EXPECT_EQ(e.attrs, RWX | ATTR_PRIVILEGED | ATTR_GLOBAL);
+    EXPECT_EQ(hw(B.ram_base + DIRECT_MAP_OFF + B.ram_size - 4),
+              B.ram_base + B.ram_size - 4);
+    EXPECT_EQ(hw(B.ram_base + DIRECT_MAP_OFF + B.ram_size), ~0u);
+    EXPECT_EQ(hw(VECTORS_VA + 8), B.vectors_pa + 8);
+    EXPECT(!hw_ok(VECTORS_VA, false, true));       /* read + execute only */
+    EXPECT(!hw_ok(VECTORS_VA, true, false));       /* privileged */
+    EXPECT_EQ(pt_walk(&K, 0x1000, &e), E_NOT_MAPPED);   /* outside span */
+    pmm_stats(&s);
+    EXPECT_EQ(s.table, 1 + 2);                     /* vectors' L2, user L1 */
+    EXPECT_EQ(pt_map(&K, 0x1000, DEVPA, SZ_4K, DEV, NULL), E_RANGE);
+    expect_check();
+}
+
+TEST(size_choice)
+{
+    u32 n;
+    vaddr_t va = 0x01000000;
+    u32 len = 16 * MB + MB + SZ_64K + SZ_4K;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, va, DEVPA, len, DEV, &n), 0);
+    EXPECT_EQ(n, 16 + 1 + 16 + 1);
+    EXPECT_EQ(walk(va + 5 * MB).size, SZ_16M);
+    EXPECT_EQ(walk(va + 16 * MB).size, SZ_1M);
+    EXPECT_EQ(walk(va + 17 * MB + 0x8000).size, SZ_64K);
+    EXPECT_EQ(walk(va + 17 * MB + SZ_64K).size, SZ_4K);
+    EXPECT_EQ(walk(va + len).size, 0);
+    for (u32 off = 0; off < len; off += SZ_64K)
+        EXPECT_EQ(hw(va + off + 0x10), DEVPA + off + 0x10);
+    EXPECT_EQ(hw(va + len), ~0u);
+    EXPECT_EQ(hw(va - 4), ~0u);
+    /* raw descriptors: supersection replicas, section */
+    EXPECT_EQ(l1e(va) & 0x40003u, 0x40002u);
+    EXPECT_EQ(l1e(va + 15 * MB), l1e(va));
+    EXPECT_EQ(l1e(va + 16 * MB) & 0x40003u, 2u);
+    expect_check();
+
+    /* joint alignment: va 1M-aligned, pa only 64K-aligned -> 64K pages */
+    EXPECT_EQ(pt_map(&U, 0x10000000, DEVPA + SZ_64K, MB, DEV, &n), 0);
+    EXPECT_EQ(n, 256);
+    EXPECT_EQ(walk(0x10000000).size, SZ_64K);
+    /* pa only 4K-aligned -> 4K pages */
+    EXPECT_EQ(pt_map(&U, 0x10100000, DEVPA + SZ_4K, 2 * SZ_64K, DEV, &n), 0);
+    EXPECT_EQ(n, 32);
+    EXPECT_EQ(walk(0x10110000).size, SZ_4K);
+    EXPECT_EQ(hw(0x10110000), DEVPA + SZ_4K + SZ_64K);
+    /* interrupt markers: only va aligns */
+    EXPECT_EQ(pt_map(&U, 0x20000000, 0x1234000, 17 * MB, IRQ, &n), 0);
+    EXPECT_EQ(n, 17);
+    expect_check();
+}
+
+TEST(map1_and_errors)
+{
+    vaddr_t va = 0x04000000;
+    paddr_t l2;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map1(&U, va, DEVPA, SZ_16M, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, va + 16 * MB, DEVPA, SZ_1M, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, va + 17 * MB, DEVPA, SZ_64K, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, va + 18 * MB, DEVPA, SZ_4K, DEV), 0);
+    EXPECT_EQ(walk(va).size, SZ_16M);
+    EXPECT_EQ(walk(va + 16 * MB).size, SZ_1M);
+    EXPECT_EQ(walk(va + 17 * MB).size, SZ_64K);
+    EXPECT_EQ(walk(va + 18 * MB).size, SZ_4K);
+    EXPECT_EQ(hw(va + 17 * MB + 0xfffc), DEVPA + 0xfffc);
+    EXPECT_EQ(pt_map1(&U, va, DEVPA, 0x2000, DEV), E_BAD_ARG);
+    EXPECT_EQ(pt_map1(&U, va + MB / 2, DEVPA, SZ_1M, DEV), E_ALIGN);
+    EXPECT_EQ(pt_map1(&U, 0x30000000, DEVPA + SZ_4K, SZ_64K, DEV), E_ALIGN);
+    EXPECT_EQ(pt_map1(&U, 0x30000000, 0x1000, SZ_64K, IRQ), 0);  /* pa ignored */
+    EXPECT_EQ(pt_map1(&U, va + 5 * MB, DEVPA, SZ_4K, DEV), E_ALREADY_MAPPED);
+    EXPECT_EQ(pt_map1(&U, va + 17 * MB + SZ_64K, DEVPA, SZ_4K, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, va + 17 * MB, DEVPA, SZ_1M, DEV), E_ALREADY_MAPPED);
+    EXPECT_EQ(pt_table_map(&U, 0x31000000, &l2), 0);
+    EXPECT_EQ(pt_map1(&U, 0x31000000, DEVPA, SZ_1M, DEV), E_ALREADY_MAPPED);
+    EXPECT_EQ(pt_map1(&U, 0x30000000, DEVPA, SZ_16M, DEV), E_ALREADY_MAPPED);
+    EXPECT_EQ(pt_table_map(&U, va, &l2), E_ALREADY_MAPPED);
+    /* argument errors */
+    EXPECT_EQ(pt_map(&U, va, DEVPA, 0, DEV, NULL), E_ALIGN);
+    EXPECT_EQ(pt_map(&U, 0x50000800, DEVPA, SZ_4K, DEV, NULL), E_ALIGN);
+    EXPECT_EQ(pt_map(&U, 0x50000000, DEVPA, SZ_4K, DEV | ATTR_EXECUTE, NULL),
+              E_BAD_ARG);
+    EXPECT_EQ(pt_map(&U, 0x50000000, DEVPA, SZ_4K, DEV | ATTR_NOCACHE, NULL),
+              E_BAD_ARG);
+    EXPECT_EQ(pt_map(&U, 0x50000000, DEVPA, SZ_4K, RW | ATTR_LOCK, NULL),
+              E_BAD_ARG);
+    EXPECT_EQ(pt_map(&U, 0x7ffff000, DEVPA, 2 * SZ_4K, DEV, NULL), E_RANGE);
+    EXPECT_EQ(pt_map(&U, 0x50000000, 0xfffff000, 2 * SZ_4K, DEV, NULL), E_RANGE);
+    EXPECT_EQ(pt_map(&U, 0x80000000, DEVPA, SZ_4K, DEV, NULL), E_RANGE);
+    EXPECT_EQ(pt_table_map(&U, 0x80000000, &l2), E_RANGE);
+    expect_check();
+}
+
+TEST(existing_table_breaks_big_pages)
+{
+    paddr_t l2;
+    u32 n;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_table_map(&U, 0x02300000, &l2), 0);
+    EXPECT_EQ(pt_map(&U, 0x02000000, DEVPA, 16 * MB, DEV, &n), 0);
+    EXPECT_EQ(n, 15 + 16 * 16);            /* 15 sections + 16 x 64K */
+    EXPECT_EQ(walk(0x02000000).size, SZ_1M);
+    EXPECT_EQ(walk(0x02300000).size, SZ_64K);
+    EXPECT_EQ(l1e(0x02300000), l2 | 1);
+    EXPECT_EQ(hw(0x023ffffc), DEVPA + 0x3ffffc);
+    expect_check();
+}
+
+/* Access rights through the walker for each attribute set. */
+TEST(attributes)
+{
+    static const u32 sets[] = {
+        RW, ATTR_READ, RW | ATTR_PRIVILEGED, ATTR_READ | ATTR_PRIVILEGED,
+        RWX, RW | ATTR_NOCACHE, DEV, RW | ATTR_GLOBAL,
+    };
+    static const u32 sizes[] = { SZ_4K, SZ_64K, SZ_1M, SZ_16M };
+    struct arch_fault f;
+    u32 r0;
+
+    setup(16u << 20);
+    for (u32 s = 0; s < ARRAY_LEN(sizes); s++) {
+        for (u32 i = 0; i < ARRAY_LEN(sets); i++) {
+            vaddr_t va = 0x10000000 + (s * 8 + i) * SZ_16M;
+            u32 a = sets[i];
+            bool w = a & ATTR_WRITE, p = a & ATTR_PRIVILEGED;
+            EXPECT_EQ(pt_map1(&U, va, DEVPA, sizes[s], a), 0);
+            EXPECT_EQ(walk(va).attrs, a);
+            EXPECT(hw_ok(va, false, false));
+            EXPECT_EQ(hw_ok(va, true, false), !p);
+            EXPECT_EQ(hw_ok(va, false, true), w);
+            EXPECT_EQ(hw_ok(va, true, true), w && !p);
+            EXPECT_EQ(arch_exec(va, &r0, &f) == 0, !!(a & ATTR_EXECUTE));
+        }
+    }
+    expect_check();
+}
+
+TEST(unmap_splits_and_restores)
+{
+    struct pmm_stats s0, s1;
+    u32 n;
+    vaddr_t va = 0x03000000;
+
+    setup(16u << 20);
+    use_up_quarters();
+    pmm_stats(&s0);
+    EXPECT_EQ(pt_map(&U, va, DEVPA, 16 * MB, DEV, NULL), 0);
+    EXPECT_EQ(pt_unmap(&U, va + 5 * MB + 0x3000, 0x2000, &n), 0);
+    EXPECT_EQ(n, 0x2000);
+    EXPECT_EQ(walk(va).size, SZ_1M);
+    EXPECT_EQ(walk(va + 5 * MB).size, SZ_4K);
+    EXPECT_EQ(walk(va + 5 * MB + 0x3000).size, 0);
+    EXPECT_EQ(walk(va + 5 * MB + 0x5000).size, SZ_4K);
+    EXPECT_EQ(hw(va + 5 * MB + 0x3000), ~0u);
+    EXPECT_EQ(hw(va + 5 * MB + 0x5000), DEVPA + 5 * MB + 0x5000);
+    EXPECT_EQ(hw(va + 15 * MB), DEVPA + 15 * MB);
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table, s0.table + 1);
+    expect_check();
+    /* two ends in different sections: two tables */
+    EXPECT_EQ(pt_unmap(&U, va + 7 * MB + SZ_64K, 2 * MB, &n), 0);
+    EXPECT_EQ(n, 2 * MB);
+    EXPECT_EQ(walk(va + 8 * MB).size, 0);
+    EXPECT_EQ(walk(va + 9 * MB + SZ_64K).size, SZ_4K);
+    expect_check();
+    /* the rest, holes included, gives every table back */
+    EXPECT_EQ(pt_unmap(&U, 0, 0x7f000000, &n), 0);
+    EXPECT_EQ(n, 16 * MB - 0x2000 - 2 * MB);
+    pmm_stats(&s1);
+    EXPECT(!memcmp(&s0, &s1, sizeof s0));
+    EXPECT_EQ(l1e(va + 5 * MB), 0);
+    expect_check();
+    /* 64K cut in part; unmap1 takes the page of any size */
+    struct pt_entry was;
+    EXPECT_EQ(pt_map(&U, 0x100000, DEVPA, SZ_64K, DEV, NULL), 0);
+    EXPECT_EQ(pt_unmap(&U, 0x104000, 0x1000, &n), 0);
+    EXPECT_EQ(walk(0x100000).size, SZ_4K);
+    EXPECT_EQ(walk(0x104000).size, 0);
+    EXPECT_EQ(pt_unmap1(&U, 0x108000, &was), 0);
+    EXPECT_EQ(was.va, 0x108000);
+    EXPECT_EQ(pt_unmap1(&U, 0x108000, &was), E_NOT_MAPPED);
+    EXPECT_EQ(pt_map1(&U, 0x01000000, DEVPA, SZ_16M, DEV), 0);
+    EXPECT_EQ(pt_unmap1(&U, 0x01234000, &was), 0);
+    EXPECT_EQ(was.size, SZ_16M);
+    EXPECT_EQ(pt_unmap(&U, 0, 0x7f000000, &n), 0);
+    pmm_stats(&s1);
+    EXPECT(!memcmp(&s0, &s1, sizeof s0));
+    expect_check();
+}
+
+TEST(split_each_level)
+{
+    struct sim_stats s0, s1;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map1(&U, 0x01000000, DEVPA, SZ_16M, RW | ATTR_NOCACHE), 0);
+    EXPECT_EQ(load(0x01345000), 0);            /* cached: must be broken */
+    sim_get_stats(&s0);
+    EXPECT_EQ(pt_split(&U, 0x01345000), 0);
+    sim_get_stats(&s1);
+    EXPECT_EQ(s1.flush_va - s0.flush_va, 1);    /* break-before-make */
+    EXPECT_EQ(walk(0x01345000).size, SZ_1M);
+    EXPECT_EQ(walk(0x01345000).attrs, RW | ATTR_NOCACHE);
+    EXPECT_EQ(pt_split(&U, 0x01345000), 0);
+    EXPECT_EQ(walk(0x01345000).size, SZ_4K);
+    EXPECT_EQ(walk(0x01345000).pa, DEVPA + 0x345000);
+    EXPECT_EQ(pt_split(&U, 0x01345000), E_BAD_ARG);
+    EXPECT_EQ(pt_split(&U, 0x00345000), E_NOT_MAPPED);
+    EXPECT_EQ(pt_map1(&U, 0x00010000, DEVPA, SZ_64K, DEV), 0);
+    EXPECT_EQ(pt_split(&U, 0x00012000), 0);
+    EXPECT_EQ(walk(0x0001f000).size, SZ_4K);
+    EXPECT_EQ(hw(0x0001f000), DEVPA + 0xf000);
+    for (u32 off = 0; off < SZ_16M; off += SZ_64K)
+        EXPECT_EQ(hw(0x01000000 + off), DEVPA + off);
+    expect_check();
+}
+
+TEST(protect)
+{
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, 0x100000, DEVPA, 64 * SZ_4K, RW, NULL), 0);
+    EXPECT(hw_ok(0x100000, true, true));
+    EXPECT_EQ(pt_protect(&U, 0x104000, 40 * SZ_4K, ATTR_READ), 0);
+    EXPECT(!hw_ok(0x104000, true, true));
+    EXPECT(hw_ok(0x104000, true, false));
+    EXPECT(hw_ok(0x103000, true, true));
+    EXPECT(hw_ok(0x12c000, true, true));
+    EXPECT_EQ(walk(0x104000).size, SZ_4K);          /* the 64K pages split */
+    EXPECT_EQ(walk(0x130000).size, SZ_64K);
+    EXPECT_EQ(pt_protect(&U, 0x100000, 65 * SZ_4K, RW), E_NOT_MAPPED);
+    EXPECT(!hw_ok(0x104000, true, true));            /* unchanged */
+    EXPECT_EQ(pt_protect(&U, 0x100000, SZ_4K, DEV | ATTR_EXECUTE), E_BAD_ARG);
+    /* part of a section: split to a table, the rest keeps its rights */
+    EXPECT_EQ(pt_map1(&U, 0x00800000, DEVPA, SZ_1M, RWX), 0);
+    EXPECT_EQ(pt_protect(&U, 0x00810000, SZ_4K, RW | ATTR_PRIVILEGED), 0);
+    EXPECT(!hw_ok(0x00810000, true, false));
+    EXPECT(hw_ok(0x00811000, true, true));
+    EXPECT_EQ(walk(0x00811000).attrs, RWX);
+    EXPECT_EQ(walk(0x00810000).attrs, RW | ATTR_PRIVILEGED);
+    /* markers take the attributes and stay markers */
+    EXPECT_EQ(pt_map(&U, 0x00900000, 0, SZ_64K, IRQ, NULL), 0);
+    EXPECT_EQ(pt_protect(&U, 0x00900000, SZ_64K, ATTR_READ | ATTR_GLOBAL), 0);
+    EXPECT_EQ(walk(0x00900000).attrs, ATTR_READ | ATTR_GLOBAL | ATTR_INTERRUPT);
+    expect_check();
+}
+
+TEST(interrupt_markers)
+{
+    u32 n, d;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, 0x01000000, 0x5000, 16 * MB + SZ_64K + SZ_4K, IRQ, &n), 0);
+    EXPECT_EQ(n, 16 + 16 + 1);
+    d = l1e(0x01000000);
+    EXPECT_EQ(d & 3, 0);
+    EXPECT_EQ(d >> 28, 0xa);
+    EXPECT_EQ((d >> 24) & 3, 3);
+    EXPECT_EQ((d >> 2) & 0xfff, IRQ);
+    EXPECT_EQ(walk(0x01800000).pa, 0);
+    EXPECT_EQ(walk(0x01800000).size, SZ_16M);
+    EXPECT_EQ(walk(0x02000000).size, SZ_64K);
+    EXPECT_EQ(walk(0x02010000).size, SZ_4K);
+    EXPECT_EQ(walk(0x02010000).attrs, IRQ);
+    EXPECT_EQ(hw(0x01000000), ~0u);
+    EXPECT_EQ(hw(0x02010000), ~0u);
+    EXPECT_EQ(pt_map(&U, 0x02010000, DEVPA, SZ_4K, DEV, NULL), E_ALREADY_MAPPED);
+    EXPECT_EQ(pt_unmap(&U, 0x01234000, SZ_4K, &n), 0);   /* split markers */
+    EXPECT_EQ(n, SZ_4K);
+    EXPECT_EQ(walk(0x01235000).size, SZ_4K);
+    EXPECT_EQ(walk(0x01300000).size, SZ_1M);
+    expect_check();
+}
+
+TEST(l2_quarters_share_pages)
+{
+    struct pmm_stats s0, s1;
+    paddr_t l2[6];
+    u32 n;
+
+    setup(16u << 20);
+    pmm_stats(&s0);
+    for (u32 i = 0; i < 6; i++) {
+        EXPECT_EQ(pt_map(&U, i * MB, DEVPA, SZ_4K, DEV, NULL), 0);
+        l2[i] = l1e(i * MB) & ~0x3ffu;
+    }
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table - s0.table, 1);          /* 3 fit the vectors' page */
+    EXPECT_EQ(l2[1] >> 12, l2[0] >> 12);
+    EXPECT_EQ(l2[5] >> 12, l2[3] >> 12);
+    EXPECT_EQ(pmm_page(l2[3])->l2_used, 0x7);
+    EXPECT_EQ(pt_unmap(&U, 4 * MB, 2 * MB, &n), 0);
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table, s0.table + 1);          /* table 3 holds it */
+    EXPECT_EQ(pt_unmap(&U, 3 * MB, MB, &n), 0);
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table, s0.table);              /* that page went back */
+    EXPECT_EQ(pt_unmap(&U, 0, MB, &n), 0);
+    EXPECT_EQ(pt_map(&U, 9 * MB, DEVPA, SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(l1e(9 * MB) & ~0x3ffu, l2[0]);    /* the free quarter reused */
+    /* pt_table_map'd tables stay empty until pt_table_unmap */
+    paddr_t t;
+    EXPECT_EQ(pt_table_map(&U, 20 * MB, &t), 0);
+    EXPECT_EQ(pt_unmap(&U, 20 * MB, MB, &n), 0);
+    EXPECT_EQ(n, 0);
+    EXPECT_EQ(l1e(20 * MB), t | 1);
+    EXPECT_EQ(pt_table_unmap(&U, 20 * MB + 5, &n), 0);
+    EXPECT_EQ(l1e(20 * MB), 0);
+    EXPECT_EQ(pt_table_unmap(&U, 20 * MB, &n), E_NOT_MAPPED);
+    EXPECT_EQ(pt_table_map(&U, 21 * MB, &t), 0);
+    EXPECT_EQ(pt_map(&U, 21 * MB, DEVPA, 3 * SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_table_unmap(&U, 21 * MB, &n), 0);
+    EXPECT_EQ(n, 3 * SZ_4K);
+    EXPECT_EQ(pt_unmap(&U, 0, USER_TOP, &n), 0);
+    pmm_stats(&s1);
+    EXPECT(!memcmp(&s0, &s1, sizeof s0));
+    expect_check();
+}
+
+TEST(frames_and_destroy)
+{
+    struct pmm_stats s0, s1;
+    paddr_t f, g;
+    u32 freed = 0, n;
+
+    setup(16u << 20);
+    use_up_quarters();
+    EXPECT_EQ(pmm_alloc(32, SZ_64K, PG_FRAME, &f), 0);
+    EXPECT_EQ(pmm_alloc(1, SZ_4K, PG_GROWN, &g), 0);
+    pmm_stats(&s0);
+    EXPECT_EQ(pt_map(&U, 0x00200000, f, 32 * SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(pt_map(&U, 0x00400000, f, 2 * SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(pt_map(&U, 0x00500000, g, SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(pmm_page(f)->mapcount, 2);
+    EXPECT_EQ(pmm_page(f + 31 * SZ_4K)->mapcount, 1);
+    EXPECT_EQ(pmm_free(f, 1, PG_FRAME), E_BUSY);
+    *ram32(f + 0x10) = 0xfeed;
+    EXPECT_EQ(load(0x00400010), 0xfeed);
+    expect_check();
+    EXPECT_EQ(pt_unmap(&U, 0x00400000, SZ_4K, &n), 0);
+    EXPECT_EQ(pmm_page(f)->mapcount, 1);
+    pt_destroy(&U, &freed);
+    pmm_stats(&s1);
+    EXPECT_EQ(pmm_page(f)->mapcount, 0);
+    EXPECT_EQ(pmm_page(g)->use, PG_FREE);       /* grown: freed at unmap */
+    EXPECT_EQ(s1.free, s0.free + 1 + 1);        /* use_up's page, g */
+    EXPECT_EQ(freed, 2 + 1);                    /* + the page of ours */
+    EXPECT_EQ(hw(0x00200000), ~0u);
+    EXPECT_EQ(load(0x00400010), ~0u);
+    expect_check();
+}
+
+struct visit_ctx { u32 n, sizes; vaddr_t first; };
+
+static int visit(const struct pt_entry *e, void *ctx)
+{
+    struct visit_ctx *c = ctx;
+
+    if (!c->n++)
+        c->first = e->va;
+    c->sizes += e->size;
+    return 0;
+}
+
+TEST(usage_and_for_each)
+{
+    u32 tables, bytes;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, 0x01000000, DEVPA, 16 * MB + SZ_64K + SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_map(&U, 0x03000000, 0, SZ_4K, IRQ, NULL), 0);
+    pt_usage(&U, &tables, &bytes);
+    EXPECT_EQ(tables, 2);
+    EXPECT_EQ(bytes, 16 * MB + SZ_64K + 2 * SZ_4K);
+    struct visit_ctx c = { 0, 0, 0 };
+    EXPECT_EQ(pt_for_each(&U, 0x01800000, 0, visit, &c), 0);
+    EXPECT_EQ(c.n, 4);
+    EXPECT_EQ(c.first, 0x01000000);          /* overlapping page included */
+    EXPECT_EQ(c.sizes, bytes);
+}
+
+TEST(check_finds_corruption)
+{
+    u32 t = 0, m = 0, *e;
+    const char *what = NULL;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, 0x100000, DEVPA, SZ_64K, DEV, NULL), 0);
+    e = ram32(l1e(0x100000) & ~0x3ffu);
+    e[3] ^= 0x10;                               /* one replica differs */
+    EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
+    EXPECT(what && !strcmp(what, "replicas_differ"));
+    e[3] ^= 0x10;
+    e[20] = e[0];                               /* a stray entry: count */
+    EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
+    e[20] = 0;
+    ram32(U.l1)[7] = 0x00000003;                /* PXN section: not ours */
+    EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
+    ram32(U.l1)[7] = l1e(0x100000);             /* one table, two refs */
+    EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
+    EXPECT(what && !strcmp(what, "l2_shared"));
+    ram32(U.l1)[7] = 0;
+    expect_check();                             /* marks were cleared */
+}
+
+/* ---- rollback ---------------------------------------------------------- */
+
+TEST(errors_change_nothing)
+{
+    struct snap s;
+    u32 n;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, 0x00500000, DEVPA, 3 * SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_map1(&U, 0x02000000, DEVPA, SZ_16M, DEV), 0);
+    EXPECT_EQ(load(0x00500000), load(0x00500000));   /* fill the TLB */
+    use_up_quarters();
+    snap_take(&s);                              /* last page in the way */
+    EXPECT_EQ(pt_map(&U, 0x00101000, DEVPA, 0x402000, DEV, NULL), E_ALREADY_MAPPED);
+    EXPECT(snap_same(&s));
+    for (u32 k = 1; k <= 3; k++) {              /* each table allocation */
+        snap_take(&s);
+        pmm_fail_nomem(k);
+        EXPECT_EQ(pt_map(&U, 0x10001000, DEVPA, 12 * MB, DEV, NULL), E_NO_MEMORY);
+        EXPECT(snap_same(&s));
+    }
+    snap_take(&s);
+    pmm_fail_nomem(1);
+    EXPECT_EQ(pt_unmap(&U, 0x02345000, SZ_4K, &n), E_NO_MEMORY);
+    EXPECT(snap_same(&s));
+    snap_take(&s);
+    pmm_fail_nomem(1);
+    EXPECT_EQ(pt_protect(&U, 0x02345000, SZ_4K, ATTR_READ), E_NO_MEMORY);
+    EXPECT(snap_same(&s));
+    snap_take(&s);
+    EXPECT_EQ(pt_protect(&U, 0x02fff000, 2 * SZ_4K, ATTR_READ), E_NOT_MAPPED);
+    EXPECT(snap_same(&s));
+    /* a frame reference that would overflow, after the table was had */
+    paddr_t f;
+    EXPECT_EQ(pmm_alloc(1, SZ_4K, PG_FRAME, &f), 0);
+    for (u32 i = 0; i < 0xffff; i++)
+        pmm_frames_get(f, SZ_4K);
+    snap_take(&s);
+    EXPECT_EQ(pt_map(&U, 0x05000000, f, SZ_4K, RW, NULL), E_NO_MEMORY);
+    EXPECT(snap_same(&s));
+    pmm_frames_put(f, SZ_4K);
+    EXPECT_EQ(pt_map(&U, 0x05000000, f, SZ_4K, RW, NULL), 0);
+    pmm_fail_nomem(0);
+    expect_check();
+}
+
+/* A sequence of steps with a table allocation failing at every n: each
+ * failing step changes nothing, and retried it succeeds. */
+static int seq_step(int i)
+{
+    u32 n;
+    paddr_t l2;
+
+    switch (i) {
+    case 0: return pt_map(&U, 0x00101000, DEVPA + 0x1000, 5 * MB, DEV, NULL);
+    case 1: return pt_map1(&U, 0x02000000, DEVPA, SZ_16M, RW);
+    case 2: return pt_unmap(&U, 0x02345000, 0x3000, &n);
+    case 3: return pt_protect(&U, 0x02810000, 0x20000, ATTR_READ);
+    case 4: return pt_map(&U, 0x03000000, 0, 3 * MB + SZ_4K, IRQ, NULL);
+    case 5: return pt_table_map(&U, 0x04000000, &l2);
+    case 6: return pt_split(&U, 0x03100000);
+    case 7: return pt_unmap(&U, 0x02a10000, 6 * MB, &n);
+    default: return -100;
+    }
+}
+
+TEST(fail_nomem_every_n)
+{
+    struct pmm_stats ref, got;
+    u32 ref_tables, ref_bytes, tables, bytes, fails, allocs;
+
+    setup(16u << 20);
+    pmm_fail_nomem(1000);
+    for (int i = 0; seq_step(i) != -100; i++)
+        ;
+    allocs = 1000 - pmm_fail_pending();
+    EXPECT(allocs >= 2);
+    pmm_fail_nomem(0);
+    pmm_stats(&ref);
+    pt_usage(&U, &ref_tables, &ref_bytes);
+    for (u32 n = 1; n <= allocs + 1; n++) {
+        setup(16u << 20);
+        pmm_fail_nomem(n);
+        fails = 0;
+        for (int i = 0; i < 8; i++) {
+            struct snap s;
+            snap_take(&s);
+            int rc = seq_step(i);
+            if (rc) {
+                fails++;
+                EXPECT_EQ(rc, E_NO_MEMORY);
+                EXPECT(snap_same(&s));
+                rc = seq_step(i);
+            }
+            EXPECT_EQ(rc, 0);
+        }
+        EXPECT_EQ(fails, n <= allocs ? 1 : 0);
+        pmm_fail_nomem(0);
+        pmm_stats(&got);
+        pt_usage(&U, &tables, &bytes);
+        EXPECT(!memcmp(&ref, &got, sizeof ref));
+        EXPECT_EQ(tables, ref_tables);
+        EXPECT_EQ(bytes, ref_bytes);
+        expect_check();
+    }
+}
+
+/* ---- the TLB ---------------------------------------------------------------- */
+
+TEST(stale_tlb)
+{
+    paddr_t a, b, m;
+    u32 n;
+    struct arch_fault f;
+
+    setup(16u << 20);
+    EXPECT_EQ(pmm_alloc(1, SZ_4K, PG_FRAME, &a), 0);
+    EXPECT_EQ(pmm_alloc(1, SZ_4K, PG_FRAME, &b), 0);
+    *ram32(a) = 0xaaaa;
+    *ram32(b) = 0xbbbb;
+    /* map A, load, unmap, map B at the same VA: B's data */
+    EXPECT_EQ(pt_map(&U, 0x00400000, a, SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(load(0x00400000), 0xaaaa);
+    EXPECT_EQ(pt_unmap(&U, 0x00400000, SZ_4K, &n), 0);
+    EXPECT_EQ(load(0x00400000), ~0u);
+    EXPECT_EQ(pt_map(&U, 0x00400000, b, SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(load(0x00400000), 0xbbbb);
+    /* the same, global: flushed in every ASID */
+    EXPECT_EQ(pt_map(&U, 0x00500000, a, SZ_4K, RW | ATTR_GLOBAL, NULL), 0);
+    EXPECT_EQ(load(0x00500000), 0xaaaa);
+    EXPECT_EQ(pt_unmap1(&U, 0x00500000, NULL), 0);
+    EXPECT_EQ(pt_map(&U, 0x00500000, b, SZ_4K, RW | ATTR_GLOBAL, NULL), 0);
+    EXPECT_EQ(load(0x00500000), 0xbbbb);
+    struct sim_stats s0, s1;
+    sim_get_stats(&s0);
+    EXPECT_EQ(pt_unmap(&U, 0x00500000, SZ_4K, &n), 0);
+    sim_get_stats(&s1);
+    EXPECT_EQ(s1.flush_va_all_asids - s0.flush_va_all_asids, 1);
+    EXPECT_EQ(pt_map(&U, 0x00500000, b, SZ_4K, RW | ATTR_GLOBAL, NULL), 0);
+    /* protect: a cached writable entry must not survive */
+    EXPECT_EQ(arch_store32(0x00400000, 1, true, &f), 0);
+    EXPECT_EQ(pt_protect(&U, 0x00400000, SZ_4K, ATTR_READ), 0);
+    EXPECT_EQ(arch_store32(0x00400000, 2, true, &f), E_FAULT);
+    /* a section split under a cached entry; a page cut out of it */
+    EXPECT_EQ(pmm_alloc(256, SZ_1M, PG_FRAME, &m), 0);
+    *ram32(m + 0x5000) = 0x5555;
+    *ram32(m + 0x6000) = 0x6666;
+    EXPECT_EQ(pt_map1(&U, 0x00800000, m, SZ_1M, RW), E_OK);
+    EXPECT_EQ(load(0x00805000), 0x5555);
+    EXPECT_EQ(pt_unmap(&U, 0x00805000, SZ_4K, &n), 0);
+    EXPECT_EQ(load(0x00805000), ~0u);
+    EXPECT_EQ(load(0x00806000), 0x6666);
+    /* a freed table whose walk is cached, then a section over it */
+    EXPECT_EQ(pt_map(&U, 0x00c00000, a, SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(load(0x00c00000), 0xaaaa);
+    EXPECT_EQ(pt_unmap(&U, 0x00c00000, SZ_4K, &n), 0);
+    EXPECT_EQ(pt_map1(&U, 0x00c00000, m, SZ_1M, RW), 0);
+    EXPECT_EQ(load(0x00c06000), 0x6666);
+    /* an empty table: only the walk cache knows it; freed, then a section */
+    paddr_t t;
+    EXPECT_EQ(pt_table_map(&U, 0x00d00000, &t), 0);
+    EXPECT_EQ(load(0x00d06000), ~0u);          /* walks (and caches) it */
+    EXPECT_EQ(pt_table_unmap(&U, 0x00d00000, &n), 0);
+    EXPECT_EQ(pt_map1(&U, 0x00d00000, m, SZ_1M, RW), 0);
+    EXPECT_EQ(load(0x00d06000), 0x6666);
+    expect_check();
+}
+
+TEST(stale_tlb_many_pages)
+{
+    paddr_t f;
+    u32 n, pages = 64;
+    struct sim_stats s0, s1;
+
+    setup(16u << 20);
+    EXPECT_EQ(pmm_alloc(2 * pages, SZ_4K, PG_FRAME, &f), 0);
+    for (u32 i = 0; i < 2 * pages; i++)
+        *ram32(f + i * SZ_4K) = i;
+    /* 4K pages of run 1, all loaded (TLB of 64) */
+    EXPECT_EQ(pt_map(&U, 0x01001000, f + SZ_4K, (pages - 1) * SZ_4K, RW, NULL), 0);
+    for (u32 i = 1; i < pages; i++)
+        EXPECT_EQ(load(0x01000000 + i * SZ_4K), i);
+    sim_get_stats(&s0);
+    EXPECT_EQ(pt_unmap(&U, 0x01000000, pages * SZ_4K, &n), 0);
+    sim_get_stats(&s1);
+    EXPECT_EQ(s1.flush_asid - s0.flush_asid, 1);   /* > PT_TLB_VA_MAX */
+    EXPECT_EQ(s1.flush_va - s0.flush_va, 0);       /* table: ASID-wide too */
+    EXPECT_EQ(pt_map(&U, 0x01000000, f + pages * SZ_4K, pages * SZ_4K, RW, NULL), 0);
+    for (u32 i = 1; i < pages; i++)
+        EXPECT_EQ(load(0x01000000 + i * SZ_4K), pages + i);
+    /* few pages: by VA; invalid -> valid: nothing */
+    sim_get_stats(&s0);
+    EXPECT_EQ(pt_unmap(&U, 0x01000000, 3 * SZ_4K, &n), 0);
+    EXPECT_EQ(pt_map(&U, 0x01000000, f, 3 * SZ_4K, RW, NULL), 0);
+    sim_get_stats(&s1);
+    EXPECT_EQ(s1.flush_va - s0.flush_va, 3);
+    EXPECT_EQ(s1.flush_asid + s1.flush_all - s0.flush_asid - s0.flush_all, 0);
+    /* a root with no ASID is never flushed */
+    U.asid = 0;
+    sim_get_stats(&s0);
+    EXPECT_EQ(pt_unmap(&U, 0x01000000, 3 * SZ_4K, &n), 0);
+    sim_get_stats(&s1);
+    EXPECT_EQ(s1.flush_va, s0.flush_va);
+    U.asid = 1;
+    expect_check();
+}
+
+/* ---- speed --------------------------------------------------------------- */
+
+static double now_ns(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+TEST(speed)
+{
+    u32 n, rounds = 20, len = 256 * MB;
+    double t0, t;
+    struct pmm_stats s0, s1;
+
+    setup(256u << 20);
+    pmm_stats(&s0);
+    t0 = now_ns();
+    for (u32 r = 0; r < rounds; r++) {        /* pa off by 4K: all 4K pages */
+        EXPECT_EQ(pt_map(&U, 0x10000000, DEVPA + SZ_4K, len, DEV, &n), 0);
+        EXPECT_EQ(pt_unmap(&U, 0x10000000, len, &n), 0);
+    }
+    t = (now_ns() - t0) / rounds / (len / SZ_4K);
+    printf("  4K map+unmap: %.2f ns/page\n", t);
+    pmm_stats(&s1);
+    EXPECT(!memcmp(&s0, &s1, sizeof s0));
+    rounds = 1000;
+    t0 = now_ns();
+    for (u32 r = 0; r < rounds; r++) {
+        EXPECT_EQ(pt_map(&U, 0x40000000, DEVPA, 0x40000000, DEV, &n), 0);
+        EXPECT_EQ(pt_unmap(&U, 0x40000000, 0x40000000, &n), 0);
+    }
+    t = (now_ns() - t0) / rounds;
+    printf("  1 GiB map+unmap (64 supersections): %.2f us\n", t / 1e3);
+    t0 = now_ns();
+    EXPECT_EQ(pt_map(&U, 0x40000000, DEVPA, 0x40000000, DEV, &n), 0);
+    printf("  1 GiB map alone: %.2f us (%u entries)\n", (now_ns() - t0) / 1e3, n);
+    expect_check();
+}
+
+int main(void)
+{
+    RUN(kernel_table);
+    RUN(size_choice);
+    RUN(map1_and_errors);
+    RUN(existing_table_breaks_big_pages);
+    RUN(attributes);
+    RUN(unmap_splits_and_restores);
+    RUN(split_each_level);
+    RUN(protect);
+    RUN(interrupt_markers);
+    RUN(l2_quarters_share_pages);
+    RUN(frames_and_destroy);
+    RUN(usage_and_for_each);
+    RUN(check_finds_corruption);
+    RUN(errors_change_nothing);
+    RUN(fail_nomem_every_n);
+    RUN(stale_tlb);
+    RUN(stale_tlb_many_pages);
+    RUN(speed);
+    return unit_report();
+}
