@@ -1,7 +1,6 @@
 """rig/session.py and rig/launch.py against pytest/fake_target.py, a tiny
 stand-in that speaks the channel protocol (as vmsim, and as QEMU over a
 pty or a unix socket)."""
-import os
 import shutil
 import signal
 import subprocess

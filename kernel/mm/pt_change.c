@@ -129,11 +129,11 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
             removed++;
             continue;
         }
-        bool big = k == PK_LARGE || soft_size(x, k) == SZ_64K;
-        MM_ASSERT(!big || (ALIGNED(i, 16) && i + 16 <= lim));
-        clear_leaf(c, &e[i], big ? 16 : 1, k, va);
-        removed += big ? 16 : 1;
-        i += big ? 15 : 0;
+        u32 n = page_entries(x, k);
+        MM_ASSERT(ALIGNED(i, n) && i + n <= lim);
+        clear_leaf(c, &e[i], n, k, va);
+        removed += n;
+        i += n - 1;
     }
     if (!removed)
         return;
@@ -161,7 +161,7 @@ void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
         if (k == PK_TABLE) {
             clear_l2(&c, idx, v, rend);
         } else if (k != PK_NONE) {
-            u32 n = (k == PK_SUPER || soft_size(d, k) == SZ_16M) ? 16 : 1;
+            u32 n = page_entries(d, k);
             MM_ASSERT(ALIGNED(idx, n) && v == (u64)idx << 20 &&
                       end - v >= (u64)n << 20);
             clear_leaf(&c, &l1[idx], n, k, (vaddr_t)v);
@@ -264,12 +264,12 @@ static void each_page(struct pt_root *r, u64 va, u64 end, page_fn fn,
                 enum pt_kind k2 = l2_kind(x);
                 if (k2 == PK_NONE)
                     continue;
-                u32 n = k2 == PK_LARGE || soft_size(x, k2) == SZ_64K ? 16 : 1;
+                u32 n = page_entries(x, k2);
                 fn(&e[i], n, k2, (vaddr_t)v, ctx);
                 v += (n - 1) * SZ_4K;
             }
         } else if (k != PK_NONE) {
-            u32 n = (k == PK_SUPER || soft_size(d, k) == SZ_16M) ? 16 : 1;
+            u32 n = page_entries(d, k);
             fn(&l1[idx], n, k, (vaddr_t)v, ctx);
             rend = v + ((u64)n << 20);
         }

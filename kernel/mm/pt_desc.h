@@ -94,6 +94,19 @@ static inline u32 soft_size(u32 d, enum pt_kind k)
     return size_of_szc(k == PK_MARK ? (d >> 24) & 3u : (d >> 4) & 3u);
 }
 
+/* Entries (1 or 16) that the page whose entry d of kind k is spans. */
+static inline u32 page_entries(u32 d, enum pt_kind k)
+{
+    switch (k) {
+    case PK_LARGE: case PK_SUPER:
+        return 16;
+    case PK_MARK: case PK_PEND:
+        return (soft_size(d, k) == SZ_64K || soft_size(d, k) == SZ_16M) ? 16 : 1;
+    default:
+        return 1;
+    }
+}
+
 static inline u32 mk_encode(u32 size, u32 attrs)
 {
     return MK_TAG | szc_of(size) << 24 | (attrs & ATTR_ALL) << 2;

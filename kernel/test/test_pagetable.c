@@ -399,6 +399,17 @@ TEST(protect)
     EXPECT(hw_ok(0x00811000, true, true));
     EXPECT_EQ(walk(0x00811000).attrs, RWX);
     EXPECT_EQ(walk(0x00810000).attrs, RW | ATTR_PRIVILEGED);
+    /* privileged 4K pages (AP = 01): each is one entry, protected alone */
+    EXPECT_EQ(pt_map(&U, 0x00a01000, DEVPA + SZ_4K, 20 * SZ_4K,
+                     RW | ATTR_PRIVILEGED, NULL), 0);
+    EXPECT_EQ(pt_protect(&U, 0x00a02000, 3 * SZ_4K, ATTR_READ), 0);
+    EXPECT_EQ(walk(0x00a01000).attrs, RW | ATTR_PRIVILEGED);
+    EXPECT_EQ(walk(0x00a04000).attrs, ATTR_READ);
+    EXPECT_EQ(walk(0x00a05000).attrs, RW | ATTR_PRIVILEGED);
+    EXPECT(hw_ok(0x00a05000, false, true));
+    EXPECT(!hw_ok(0x00a04000, false, true));
+    EXPECT_EQ(pt_unmap(&U, 0x00a03000, 2 * SZ_4K, NULL), 0);
+    EXPECT_EQ(walk(0x00a05000).size, SZ_4K);
     /* markers take the attributes and stay markers */
     EXPECT_EQ(pt_map(&U, 0x00900000, 0, SZ_64K, IRQ, NULL), 0);
     EXPECT_EQ(pt_protect(&U, 0x00900000, SZ_64K, ATTR_READ | ATTR_GLOBAL), 0);
