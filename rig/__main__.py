@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--vmsim", type=Path, default=None)
     b.add_argument("--cpu", choices=CPUS, default="cortex-a15")
     b.add_argument("--mem", default=None)
+    b.add_argument("--core", default=None,
+                   help="also run this host core benchmark binary (build/host/bench_core)")
     return p
 
 
@@ -82,8 +84,15 @@ def _bench(args: argparse.Namespace) -> int:
                                             vmsim=_abs(args.vmsim), cpu=args.cpu,
                                             mem=args.mem, transport=tr))
                for kind in args.targets.split(",") for tr in args.transports.split(",")]
-    results = bench.bench(configs, args.boots, args.requests, args.request,
-                          progress=lambda n: print(f"# {n}", file=sys.stderr, flush=True))
+    progress = lambda n: print(f"# {n}", file=sys.stderr, flush=True)
+    results = bench.bench(configs, args.boots, args.requests, args.request, progress=progress)
+    for name, config in configs:
+        if name.endswith("/stdio"):
+            progress(f"{name} mapping")
+            results[name]["mapping"] = bench.mapping_ops(config)
+    if args.core:
+        progress("host core")
+        results.update(bench.core_figures(args.core))
     print(bench.main_json(results))
     return 1 if any("error" in r for r in results.values()) else 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import subprocess
 import time
 from typing import Callable, Iterable
 
@@ -73,6 +74,46 @@ def bench(configs: Iterable[tuple[str, TargetConfig]], boots: int = 20,
         except Exception as e:  # report and go on with the others
             results[name] = {"command_line": str(config), "error": str(e).splitlines()[0]}
     return results
+
+
+def _timed(session: Session, line: str) -> float:
+    t0 = time.perf_counter()
+    session.ok(line)
+    return time.perf_counter() - t0
+
+
+def mapping_ops(config: TargetConfig, pages: int = 2000, reps: int = 5) -> dict:
+    """The core's figures through the protocol: per-page map+unmap pairs of
+    each size, one `map` of 1 GiB (device space), `translate`; the best of
+    `reps` (in microseconds per request, round trip included)."""
+    sizes = {"4K": (0x10001000, 0x10000000, "4K"), "64K": (0x10010000, 0x20000000, "64K"),
+             "1M": (0x10100000, 0x20000000, "1M"), "16M": (0x11000000, 0x20000000, "16M")}
+    out: dict = {}
+    with Session(config) as s:
+        for name, (va, pa, size) in sizes.items():
+            n = pages if name in ("4K", "64K") else 200
+            best = min(sum(_timed(s, f"map {va:#x} {pa:#x} {size} read") +
+                           _timed(s, f"unmap {va:#x} {size}") for _ in range(n)) / n
+                       for _ in range(reps))
+            out[f"map_unmap_pair_us_{name}"] = round(best * 1e6, 2)
+        m1g = []
+        for _ in range(reps):
+            m1g.append(_timed(s, "map 0x40000000 0x80000000 1G read"))
+            s.ok("unmap 0x40000000 1G")
+        out["map_1GiB_request_us"] = round(min(m1g) * 1e6, 2)
+        s.ok("map 0x10001000 0x10000000 4M read")
+        tr = min(sum(_timed(s, f"translate {0x10001000 + i * 4096:#x}") for i in range(1000)) / 1000
+                 for _ in range(reps))
+        out["translate_request_us"] = round(tr * 1e6, 2)
+        s.ok("check")
+        s.exit(0)
+    return out
+
+
+def core_figures(binary: str) -> dict:
+    """The host build's own figures (kernel/test/bench_core.c), no protocol."""
+    done = subprocess.run([binary], check=True, capture_output=True, text=True, timeout=600)
+    return json.loads(done.stdout)
 
 
 def main_json(results: dict) -> str:

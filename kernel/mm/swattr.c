@@ -14,6 +14,7 @@ struct swrange {
 static struct {
     struct swrange r[SWATTR_MAX];
     u32 used;        /* slots with as != 0 */
+    u32 hwm;         /* no used slot at or above hwm: scans stop there */
 } sw;
 
 void swattr_init(void)
@@ -21,11 +22,12 @@ void swattr_init(void)
     for (u32 i = 0; i < SWATTR_MAX; i++)
         sw.r[i].as = 0;
     sw.used = 0;
+    sw.hwm = 0;
 }
 
 u32 swattr_get(u32 as, vaddr_t va)
 {
-    for (u32 i = 0; i < SWATTR_MAX; i++) {
+    for (u32 i = 0; i < sw.hwm; i++) {
         const struct swrange *r = &sw.r[i];
         if (r->as == as && va >= r->lo && va < r->hi)
             return r->attrs;
@@ -35,7 +37,7 @@ u32 swattr_get(u32 as, vaddr_t va)
 
 bool swattr_any(u32 as, vaddr_t lo, vaddr_t hi, u32 mask)
 {
-    for (u32 i = 0; i < SWATTR_MAX; i++) {
+    for (u32 i = 0; i < sw.hwm; i++) {
         const struct swrange *r = &sw.r[i];
         if (r->as == as && r->lo < hi && lo < r->hi && (r->attrs & mask))
             return true;
@@ -56,6 +58,7 @@ static struct swrange *slot_new(u32 as, vaddr_t lo, vaddr_t hi, u32 attrs)
         if (r->as == 0) {
             r->as = (u16)as; r->lo = lo; r->hi = hi; r->attrs = (u16)attrs;
             sw.used++;
+            sw.hwm = i + 1 > sw.hwm ? i + 1 : sw.hwm;
             return r;
         }
     }
@@ -66,12 +69,14 @@ static void slot_free(struct swrange *r)
 {
     r->as = 0;
     sw.used--;
+    while (sw.hwm && sw.r[sw.hwm - 1].as == 0)
+        sw.hwm--;
 }
 
 /* Removes [lo, hi) from every range of as, splitting one that straddles. */
 static void cut(u32 as, vaddr_t lo, vaddr_t hi)
 {
-    for (u32 i = 0; i < SWATTR_MAX; i++) {
+    for (u32 i = 0; i < sw.hwm; i++) {
         struct swrange *r = &sw.r[i];
         if (r->as != as || r->hi <= lo || hi <= r->lo)
             continue;
@@ -91,7 +96,7 @@ static void cut(u32 as, vaddr_t lo, vaddr_t hi)
 /* Folds neighbours of n with the same attributes into it. */
 static void merge(struct swrange *n)
 {
-    for (u32 i = 0; i < SWATTR_MAX; i++) {
+    for (u32 i = 0; i < sw.hwm; i++) {
         struct swrange *r = &sw.r[i];
         if (r == n || r->as != n->as || r->attrs != n->attrs)
             continue;
@@ -115,14 +120,14 @@ void swattr_set(u32 as, vaddr_t lo, vaddr_t hi, u32 attrs)
 
 void swattr_drop(u32 as)
 {
-    for (u32 i = 0; i < SWATTR_MAX; i++)
+    for (u32 i = 0; i < sw.hwm; i++)
         if (sw.r[i].as == as)
             slot_free(&sw.r[i]);
 }
 
 int swattr_for_each(u32 as, swattr_visit_fn fn, void *ctx)
 {
-    for (u32 i = 0; i < SWATTR_MAX; i++) {
+    for (u32 i = 0; i < sw.hwm; i++) {
         const struct swrange *r = &sw.r[i];
         if (r->as == as) {
             int rc = fn(r->lo, r->hi, r->attrs, ctx);

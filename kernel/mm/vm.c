@@ -219,17 +219,19 @@ static int frames_valid(paddr_t pa, u32 len, u32 attrs)
  * stale lines, so those are cleaned to the point of coherency. */
 static void zero_frames(paddr_t pa, u32 len, u32 attrs)
 {
+    const struct arch_boot *b = mm_boot();
+    u64 lo = pa, hi = (u64)pa + len, ram_hi = (u64)b->ram_base + b->ram_size;
     if (attrs & (ATTR_UNINIT | ATTR_INTERRUPT))
         return;
-    for (u32 off = 0; off < len; off += PAGE_SIZE) {
-        if (!pmm_in_ram(pa + off))
-            continue;
-        u32 *w = arch_phys_to_ptr(pa + off);
+    lo = lo < b->ram_base ? b->ram_base : lo;     /* RAM part only */
+    hi = hi > ram_hi ? ram_hi : hi;
+    for (u64 p = lo; p < hi; p += PAGE_SIZE) {
+        u32 *w = arch_phys_to_ptr((paddr_t)p);
         for (u32 i = 0; i < PAGE_SIZE / 4; i++)
             w[i] = 0;
         if (attrs & (ATTR_NOCACHE | ATTR_DEVICE)) {
             struct arch_fault f;
-            arch_cache_op(CACHE_CLEAN, pa + off + DIRECT_MAP_OFF, PAGE_SIZE, &f);
+            arch_cache_op(CACHE_CLEAN, (vaddr_t)p + DIRECT_MAP_OFF, PAGE_SIZE, &f);
         }
     }
 }

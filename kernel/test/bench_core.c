@@ -7,6 +7,7 @@
  * the machine), in nanoseconds.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "mm.h"
@@ -102,7 +103,7 @@ int main(void)
     double ns4k = map_unmap(0x10001000u, 0x10000000u, 64u << 20, SZ_4K);
     double ns64k = map_unmap(0x10010000u, 0x20000000u, 256u << 20, SZ_64K);
     double ns1m = map_unmap(0x10100000u, 0x20000000u, 512u << 20, SZ_1M);
-    double ns16m = map_unmap(0x11000000u, 0x20000000u, 1024u << 20, SZ_16M);
+    double ns16m = map_unmap(0x11000000u, 0x80000000u, 1024u << 20, SZ_16M);
     map_1g(&m1g, &u1g);
     double tr = translate_ns();
     printf("{\"host_core\": {\"map_unmap_ns_per_page\": {\"4K\": %.2f, \"64K\": %.2f, "
