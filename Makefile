@@ -99,7 +99,7 @@ debug: all
 	kill %1 2>/dev/null || true
 
 bench: all $(HOSTB)/bench_core
-	$(PYTHON) -m rig bench --core $(HOSTB)/bench_core
+	@$(PYTHON) -m rig bench --core $(HOSTB)/bench_core
 
 clean:
 	rm -rf $(BUILD)

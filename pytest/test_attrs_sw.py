@@ -307,15 +307,18 @@ def test_unmapping_a_global_page_leaves_no_stale_entry(target):
     everywhere, or the next mapping of the VA reads the old frame."""
     s = target
     a, b = alloc(s), alloc(s)
+    # A neighbour keeps the L2 table alive (freeing it would flush the VA).
+    ok(s, f"map {hx(VA + 0x10000)} {hx(DEV)} 0x1000 read")
     ok(s, f"map {hx(VA)} {hx(a)} 0x1000 read,write,global")
     poke(s, VA, 0xaaaa)
     assert peek(s, VA) == 0xaaaa
     ok(s, f"unmap {hx(VA)} 0x1000")
+    fault(s, f"peek {hx(VA)}", VA, "translation_page", "read")
     ok(s, f"map {hx(VA)} {hx(b)} 0x1000 read,write")
     assert peek(s, VA) == 0
     poke(s, VA, 0xbbbb)
     assert peek(s, a + DIRECT) == 0xaaaa
-    ok(s, f"unmap {hx(VA)} 0x1000")
+    ok(s, f"unmap {hx(VA)} 0x11000")
     free(s, a)
     free(s, b)
 
