@@ -32,13 +32,18 @@ UNIT_BIN := $(patsubst kernel/test/%.c,$(HOSTB)/%,$(UNIT_SRC))
 ARM_OBJ  := $(patsubst %,$(BUILD)/arm/%.o,$(ARM_SRC))
 SIM_OBJ  := $(patsubst %,$(HOSTB)/obj/%.o,$(SIM_SRC))
 HDRS     := $(wildcard kernel/include/*.h kernel/mm/*.h kernel/cmd/*.h \
-              kernel/arch/armv7/*.h kernel/arch/host/*.h)
+              kernel/arch/armv7/*.h kernel/arch/host/*.h) $(BUILD)/version
 
 .PHONY: all deps run test unit pytest debug clean bench fuzz fuzz-replay
 all: $(BUILD)/vmk.elf $(HOSTB)/vmsim
 
 deps:
 	@bash ci/deps.sh
+
+# Rewritten only when `git describe` changes, so `info` never shows a stale version.
+$(BUILD)/version: FORCE
+	@mkdir -p $(BUILD); echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+FORCE:
 
 $(BUILD)/arm/%.c.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
