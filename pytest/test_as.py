@@ -176,6 +176,34 @@ def test_asid_rollover_keeps_every_space_reading_its_own_frames(target):
     assert stats(s) == before
 
 
+def test_asid_limit_applies_to_spaces_that_already_hold_an_asid(target):
+    """`asid limit n`: use only ASIDs 1..n from now on. Spaces that got
+    ASIDs 3 and 4 before the limit must not go on running with them."""
+    s = target
+    frames = {}
+    for n in (1, 2, 3, 4):
+        if n > 1:
+            assert ok(s, "as new").int("as") == n
+        r = ok(s, f"as switch {n}")
+        assert r.int("asid") == n
+        frames[n] = alloc(s)
+        ok(s, f"map {hx(VA)} {hx(frames[n])} 0x1000 read,write")
+        poke(s, VA, 0x100 * n)
+    ok(s, "asid limit 2")
+    for n in (1, 3, 2, 4, 3, 1, 4):
+        r = ok(s, f"as switch {n}")
+        assert 1 <= r.int("asid") <= 2, f"as switch {n} runs on ASID {r.int('asid')}"
+        assert peek(s, VA) == 0x100 * n
+    st = ok(s, "asid stats")
+    assert st.int("in_use") <= 2 and st.int("rollovers") >= 1
+    ok(s, "as switch 1")
+    for n in (2, 3, 4):
+        ok(s, f"as destroy {n}")
+    ok(s, f"unmap {hx(VA)} 0x1000")
+    for n in frames:
+        free(s, frames[n])
+
+
 def test_asid_rollover_exact_sequence(target):
     """limit 2: 1 holds ASID 1; 2 takes 2; 3 finds none free: generation 2,
     and the current space (2) keeps a live ASID in it."""

@@ -291,3 +291,33 @@ def test_heap_meets_the_mmio_floor(target):
     assert floor(s) == MMIO_TOP
     assert ok(s, "heap shrink 4K").int("top") == HEAP
     assert stats(s) == before
+
+
+def test_physmap_of_the_last_physical_page(target):
+    """The page at 0xfffff000 ends at 2^32: the request's page count must
+    not wrap (one page, not 0xfff00001)."""
+    s = target
+    r = physmap(s, "0xfffff800 0x800")
+    assert r == dict(virt=0xffeff800, page_base=0xffeff000, size=0x800, refs=1, new=1,
+                     grown=0)
+    check(s)
+    r = ok(s, "translate 0xffeffffc")
+    assert (r.int("pa"), r.int("size")) == (0xfffffffc, PAGE)
+    r = physmap(s, "0xfffff000 0x1000")
+    assert (r["virt"], r["page_base"], r["refs"], r["new"]) == (0xffeff000, 0xffeff000, 2, 0)
+    assert floor(s) == 0xffeff000
+    check(s)
+    assert ok(s, "physmap unmap 0xffeff000").int("refs") == 1
+    assert ok(s, "physmap unmap 0xffeff000").int("refs") == 0
+    assert floor(s) == MMIO_TOP and plist(s) == []
+
+
+def test_physmap_of_all_of_physical_space_is_range(target):
+    """[0, 0xffffffff) holds the kernel's RAM: RANGE, whatever the size."""
+    s = target
+    before = stats(s)
+    err(s, "physmap map 0x0 0xffffffff", "RANGE")
+    err(s, "physmap map 0x1000 0xfffff000", "RANGE")
+    # All device space, but more than the window: NO_SPACE.
+    err(s, "physmap map 0x80000000 0x80000000", "NO_SPACE")
+    assert stats(s) == before and plist(s) == [] and floor(s) == MMIO_TOP
