@@ -62,7 +62,9 @@ def err(s, line: str, code: str):
 def stats(s) -> dict:
     """`pmm stats` as a dict of ints."""
     r = ok(s, "pmm stats")
-    return {k: r.int(k) for k in ("total", "free", "tables", "heap", "frames", "kernel")}
+    st = {k: r.int(k) for k in ("total", "free", "tables", "heap", "frames", "kernel")}
+    assert st["total"] == sum(v for k, v in st.items() if k != "total"), r.final.raw
+    return st
 
 
 def check(s) -> dict:

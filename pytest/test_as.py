@@ -1,6 +1,6 @@
 """Address spaces: new, switch, destroy, list; ASIDs and their rollover."""
-from scenario import (DEV, M, PAGE, alloc, as_list, check, check_after, err, fault,  # noqa: F401
-                      free, hx, info, ok, peek, poke, stats)
+from scenario import (DEV, M, alloc, as_list, check, check_after, err, free, hx,  # noqa: F401
+                      info, ok, peek, poke, stats)
 
 VA = 0x00600000
 

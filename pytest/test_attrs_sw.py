@@ -1,9 +1,7 @@
 """Software attributes: uninit, lock, interrupt, grow_up/grow_down, global."""
-import pytest
-
 from scenario import (DEV, DIRECT, M, PAGE, alloc, attrs, check, check_after,  # noqa: F401
-                      err, expect_tr, fault, free, hwfault, hx, is_qemu, not_mapped, ok,
-                      peek, poke, stats, tr)
+                      err, expect_tr, fault, fill_table_page, free, hwfault, hx, is_qemu,
+                      not_mapped, ok, peek, poke, stats, unfill_table_page)
 
 VA = 0x00400000
 
@@ -275,7 +273,6 @@ def test_growth_that_cannot_get_a_table_gives_the_frame_back(target):
     s = target
     pa = alloc(s, 1)
     ok(s, f"map 0x00300000 {hx(pa)} 0x1000 read,write,grow_down")
-    from scenario import fill_table_page, unfill_table_page
     filled = fill_table_page(s)
     base = stats(s)
     ok(s, "fail nomem 2")             # the frame is the 1st, the table page the 2nd

@@ -9,7 +9,8 @@ so every run ends in the same state as a run without injection; and after
 cleanup no page has leaked."""
 import pytest
 
-from scenario import M, check, fill_table_page, hx, info, ok, stats, unfill_table_page
+from scenario import (M, check, check_after, fill_table_page, hx, info, ok,  # noqa: F401
+                      stats, unfill_table_page)
 
 # Each step: (request template, VAs it touches in the current space).
 # Templates use the frames of the setup: {sec} 1M run, {f64} 64K run,

@@ -156,7 +156,7 @@ def test_physmap_reuse_second_map_and_list(target):
         dict(phys=hx(DEVPA + 0x800), size="0x1000", virt="0xffefd800",
              page_base="0xffefd000", attrs="read,write,device", refs="1"),
     ]
-    r = ok(s, f"translate 0xffefe004")
+    r = ok(s, "translate 0xffefe004")
     assert r.int("pa") == DEVPA + 0x1004 and r.int("size") == PAGE
     assert r.attrs() == ("read", "write", "privileged", "device", "global")
     # Unmap by any VA inside; at zero references the space goes back.
@@ -321,3 +321,24 @@ def test_physmap_of_all_of_physical_space_is_range(target):
     # All device space, but more than the window: NO_SPACE.
     err(s, "physmap map 0x80000000 0x80000000", "NO_SPACE")
     assert stats(s) == before and plist(s) == [] and floor(s) == MMIO_TOP
+
+
+def test_physmap_remap_of_a_window_page_reads_the_new_frame(target):
+    """Window entries are global: unmapping one must flush it in every
+    ASID, or the next mapping at the same VA reads the old frame."""
+    s = target
+    a, b = alloc(s), alloc(s)
+    for pa, word in ((a, 0x1111), (b, 0x2222)):
+        ok(s, f"map 0x00400000 {hx(pa)} 0x1000 read,write")
+        ok(s, f"fill 0x00400000 0x1000 {hx(word)}")
+        ok(s, "unmap 0x00400000 0x1000")
+    r = physmap(s, f"{hx(a)} 0x1000 read,write")
+    assert peek(s, r["virt"] + 0x40) == 0x1111
+    ok(s, f"physmap unmap {hx(r['virt'])}")
+    err(s, f"peek {hx(r['virt'] + 0x40)}", "FAULT")
+    r2 = physmap(s, f"{hx(b)} 0x1000 read,write")
+    assert r2["virt"] == r["virt"]
+    assert peek(s, r["virt"] + 0x40) == 0x2222, "stale TLB entry in the window"
+    ok(s, f"physmap unmap {hx(r['virt'])}")
+    free(s, a)
+    free(s, b)

@@ -1,7 +1,7 @@
 """Mapping requests that must fail, and fail changing nothing."""
 import pytest
 
-from scenario import (DEV, M, PAGE, alloc, check, check_after, err, expect_tr, free,  # noqa: F401
+from scenario import (M, PAGE, alloc, check, check_after, err, expect_tr, free,  # noqa: F401
                       hx, not_mapped, ok, ram, stats, tr)
 
 

@@ -3,7 +3,7 @@ the software walk (translate) agreeing with the MMU (hwtranslate)."""
 import pytest
 
 from scenario import (DEV, DIRECT, K, M, PAGE, alloc, attrs, check, check_after,  # noqa: F401
-                      expect_tr, free, hx, not_mapped, ok, peek, poke, stats, tr)
+                      expect_tr, free, hx, not_mapped, ok, peek, poke, stats)
 
 ENTRIES = {4 * K: 1, 64 * K: 16, M: 1, 16 * M: 16}
 SIZE_IDS = {4 * K: "4K", 64 * K: "64K", M: "1M", 16 * M: "16M"}

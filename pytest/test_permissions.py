@@ -2,7 +2,7 @@
 name the access, the mode and the architectural status."""
 import pytest
 
-from scenario import (DEV, FS, K, M, PAGE, PERM_STATUS, alloc, attrs, check_after,  # noqa: F401
+from scenario import (DEV, K, M, PAGE, PERM_STATUS, alloc, check_after,  # noqa: F401
                       err, expect_tr, fault, free, hwfault, hx, is_qemu, ok, peek, poke,
                       stats)
 
@@ -154,3 +154,31 @@ def test_exec_needs_aligned_addresses(target):
     err(s, f"exec {hx(VA + 2)}", "ALIGN")
     err(s, f"peek {hx(VA + 2)}", "ALIGN")
     err(s, f"poke {hx(VA + 1)} 1", "ALIGN")
+
+
+def test_fill_stores_up_to_the_faulting_word(target):
+    """PROTOCOL: memory that `fill` stored before it faulted stays stored."""
+    s = target
+    pa = alloc(s, 2)
+    ok(s, f"map {hx(VA)} {hx(pa)} 0x1000 read,write")
+    ok(s, f"map {hx(VA + PAGE)} {hx(pa + PAGE)} 0x1000 read")
+    fault(s, f"fill {hx(VA + 0xff0)} 0x20 0x99", VA + PAGE, "permission_page", "write")
+    for off in (0xff0, 0xff4, 0xff8, 0xffc):
+        assert peek(s, VA + off) == 0x99
+    assert peek(s, VA + PAGE) == 0
+    assert peek(s, VA + 0xfec) == 0
+    r = s.request(f"sum {hx(VA + 0xff8)} 0x10")
+    assert r.code is None and r.int("sum") == 0x132
+    ok(s, f"unmap {hx(VA + PAGE)} 0x1000")
+    fault(s, f"sum {hx(VA + 0xff8)} 0x10", VA + PAGE, "translation_page", "read")
+    ok(s, f"unmap {hx(VA)} 0x1000")
+    free(s, pa, 2)
+
+
+def test_kernel_half_is_privileged_to_user_accesses(target):
+    s = target
+    base = s.ready.int("ram_base")
+    assert ok(s, "peek 0x80000000").int("va") == 0x80000000
+    fault(s, "peek 0x80000000 user", 0x80000000, "permission_section", "read", "user")
+    hwfault(s, "hwtranslate 0x80000000 user", 0x80000000, "permission_section")
+    assert ok(s, "hwtranslate 0x80000000").int("pa") == base

@@ -1,6 +1,7 @@
 """`pt map` / `pt unmap`: an L2 table under a 1M region on request."""
 from scenario import (DEV, DIRECT, K, M, PAGE, alloc, check, check_after, err,  # noqa: F401
-                      expect_tr, free, hx, not_mapped, ok, peek, ram, stats)
+                      expect_tr, fill_table_page, free, hx, not_mapped, ok, peek, ram, stats,
+                      unfill_table_page)
 
 VA = 0x00300000
 
@@ -156,7 +157,6 @@ def test_pt_map_out_of_range_and_out_of_memory(target):
     err(s, "pt map 0x80000000", "RANGE")
     err(s, "pt map 0xfff00000", "RANGE")
     err(s, "pt unmap 0x90000000", "RANGE")
-    from scenario import fill_table_page, unfill_table_page
     filled = fill_table_page(s)
     before = stats(s)
     ok(s, "fail nomem 1")
