@@ -163,7 +163,7 @@ static int cmd_asid(struct request *rq)
         return k;
     int rc = arg_count(rq, 1 + k, 1 + k);
     if (!rc && k == 1) rc = arg_u32(rq, 2, &n);
-    if (!rc && k == 1) rc = asid_set_limit(n);
+    if (!rc && k == 1) rc = vm_asid_limit(n);
     if (rc)
         return rc;
     struct asid_stats s;

@@ -30,8 +30,9 @@ typedef u32 vaddr_t;   /* virtual address in the current translation regime */
 #define SZ_16M     0x1000000u
 
 #define ALIGNED(x, a)    (((x) & ((a) - 1)) == 0)
-#define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
-#define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((a) - 1))
+/* The mask takes x's type, so a 64-bit x keeps its high bits. */
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define ARRAY_LEN(a)     (sizeof(a) / sizeof((a)[0]))
 
 /*

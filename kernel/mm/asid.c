@@ -92,6 +92,11 @@ int asid_set_limit(u32 n)
     as_st.limit = n;
     if (as_st.hint > n)
         as_st.hint = 1;
+    for (u32 a = n + 1; a <= ASID_MAX; a++)
+        if (bit_get(a)) {       /* "only 1..n from now on": retire the rest */
+            rollover();
+            break;
+        }
     return 0;
 }
 

@@ -36,7 +36,8 @@ bool asid_live(u32 asid, u32 gen);
 void asid_release(u32 asid, u32 gen);
 
 /* Narrows allocation to 1..n from now on (2 <= n <= 255, else E_BAD_ARG).
- * Live ASIDs above n stay until the next rollover. */
+ * If a live ASID lies above n, rolls over at once, so none is used again;
+ * the caller then re-acquires for the running address space. */
 int asid_set_limit(u32 n);
 
 u32  asid_generation(void);

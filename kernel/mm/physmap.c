@@ -105,6 +105,8 @@ static int request_pages(paddr_t pa, u32 len, u32 attrs, paddr_t *lo, u32 *pages
         return E_RANGE;
     *lo = ALIGN_DOWN(pa, PAGE_SIZE);
     u64 end = ALIGN_UP((u64)pa + len, PAGE_SIZE);
+    if (end - *lo > 0xffffffffull)
+        return E_RANGE;      /* all of physical space: the kernel's RAM too */
     *pages = (u32)((end - *lo) >> PAGE_SHIFT);
     return pmm_mappable(*lo, *pages * PAGE_SIZE) ? 0 : E_RANGE;
 }

@@ -161,6 +161,14 @@ int vm_as_destroy(u32 id, u32 *freed)
     return 0;
 }
 
+int vm_asid_limit(u32 n)
+{
+    int rc = asid_set_limit(n);
+    if (!rc)    /* a rollover left the running space stale: re-tag it now */
+        rc = vm_as_switch(vm.current);
+    return rc;
+}
+
 int vm_as_info(u32 id, struct vm_as_info *out)
 {
     struct vm_as *a = user_as(id);
