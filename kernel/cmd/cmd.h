@@ -11,6 +11,10 @@
 #include "out.h"
 #include "parse.h"
 
+#ifndef VMK_VERSION
+#define VMK_VERSION "0"   /* the Makefile passes `git describe` */
+#endif
+
 struct command {
     const char *name;
     const char *usage;

@@ -9,10 +9,6 @@
 #include "pmm.h"
 #include "vm.h"
 
-#ifndef VMK_VERSION
-#define VMK_VERSION "0"
-#endif
-
 static int cmd_info(struct request *rq)
 {
     int rc = arg_count(rq, 0, 0);

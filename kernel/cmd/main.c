@@ -7,10 +7,6 @@
 #include "cmd.h"
 #include "mm.h"
 
-#ifndef VMK_VERSION
-#define VMK_VERSION "0"
-#endif
-
 /* The line being read: up to LINE_MAX bytes plus one '\r' that may end
  * it; anything beyond marks the line too long and is drained. */
 static struct {

@@ -117,21 +117,6 @@ int vm_as_switch(u32 id)
     return 0;
 }
 
-/* Counts global entries of a root (for the flush before destroy). */
-static int count_global(const struct pt_entry *e, void *ctx)
-{
-    if (e->attrs & ATTR_GLOBAL)
-        ++*(u32 *)ctx;
-    return 0;
-}
-
-static int flush_global(const struct pt_entry *e, void *ctx)
-{
-    if ((e->attrs & ATTR_GLOBAL) && !(e->attrs & ATTR_INTERRUPT))
-        arch_tlb_flush_va_all_asids(e->va);
-    return 0;
-}
-
 int vm_as_destroy(u32 id, u32 *freed)
 {
     struct vm_as *a = user_as(id);
@@ -140,19 +125,12 @@ int vm_as_destroy(u32 id, u32 *freed)
     if (id == vm.current)
         return E_BUSY;
     struct pt_root *r = root_of(id);
-    /* Its entries may still be cached: tagged ones under its ASID (which
-     * is about to be reused) and global ones under any ASID. */
-    u32 globals = 0;
-    pt_for_each(r, r->lo, r->hi, count_global, &globals);
-    if (globals > PT_TLB_VA_MAX)
-        arch_tlb_flush_all();
-    else if (globals)
-        pt_for_each(r, r->lo, r->hi, flush_global, 0);
-    if (r->asid)
-        arch_tlb_flush_asid(r->asid);
-    asid_release(a->asid, a->gen);
+    /* pt_destroy flushes what the space may have cached (tagged entries
+     * under its ASID, global ones in every ASID) before the ASID is given
+     * back for reuse. */
     *freed = 0;
     pt_destroy(r, freed);
+    asid_release(a->asid, a->gen);
     swattr_drop(id);
     mark_l1(r->l1, false);
     MM_ASSERT(pmm_free(r->l1, 2, PG_TABLE) == 0);
