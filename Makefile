@@ -12,7 +12,10 @@ CROSS   ?= arm-none-eabi-
 ARM_CC  := $(CROSS)gcc
 HOST_CC ?= gcc
 
-INCLUDES := -Ikernel/include -Ikernel/mm -Ikernel/cmd
+# Every folder of the core is on the include path, so a header keeps its
+# name wherever its module lives; sources are found in subfolders too.
+CORE_DIRS := $(shell find kernel/mm kernel/cmd -type d | sort)
+INCLUDES  := -Ikernel/include $(addprefix -I,$(CORE_DIRS))
 WARN     := -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0)
 
@@ -23,7 +26,7 @@ ARM_LDFLAGS := -nostdlib -static -T kernel/arch/armv7/vmk.ld -Wl,--build-id=none
 HOST_CFLAGS ?= -O2 -g -std=gnu11 $(WARN) $(INCLUDES) -Ikernel/arch/host \
                -DVMK_VERSION='"$(VERSION)"'
 
-CORE_SRC := $(wildcard kernel/mm/*.c kernel/cmd/*.c)
+CORE_SRC := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
 ARM_SRC  := $(CORE_SRC) $(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S)
 SIM_SRC  := $(CORE_SRC) $(filter-out kernel/arch/host/vmsim_main.c,$(wildcard kernel/arch/host/*.c))
 UNIT_SRC := $(wildcard kernel/test/test_*.c)
@@ -31,8 +34,21 @@ UNIT_BIN := $(patsubst kernel/test/%.c,$(HOSTB)/%,$(UNIT_SRC))
 
 ARM_OBJ  := $(patsubst %,$(BUILD)/arm/%.o,$(ARM_SRC))
 SIM_OBJ  := $(patsubst %,$(HOSTB)/obj/%.o,$(SIM_SRC))
-HDRS     := $(wildcard kernel/include/*.h kernel/mm/*.h kernel/cmd/*.h \
-              kernel/arch/armv7/*.h kernel/arch/host/*.h) $(BUILD)/version
+# Header dependencies come from the compiler (-MMD -MP, the .d files);
+# only the version stamp is named by hand.
+DEPFLAGS := -MMD -MP
+HDRS     := $(BUILD)/version
+
+# Quiet by default: one short line per step; `make V=1` prints the commands.
+V ?= 0
+ifeq ($(V),0)
+  Q   := @
+  say  = @printf '  %-6s %s\n' $(1) $(2)
+  MAKEFLAGS += --no-print-directory
+else
+  Q   :=
+  say  = @:
+endif
 
 .PHONY: all deps run test unit pytest debug clean bench fuzz fuzz-replay
 all: $(BUILD)/vmk.elf $(HOSTB)/vmsim
@@ -46,30 +62,39 @@ $(BUILD)/version: FORCE
 FORCE:
 
 $(BUILD)/arm/%.c.o: %.c $(HDRS)
+	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(ARM_CC) $(ARM_CFLAGS) -c $< -o $@
+	$(Q)$(ARM_CC) $(ARM_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(BUILD)/arm/%.S.o: %.S $(HDRS)
+	$(call say,AS,$<)
 	@mkdir -p $(dir $@)
-	$(ARM_CC) $(ARM_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(Q)$(ARM_CC) $(ARM_CFLAGS) $(DEPFLAGS) -D__ASSEMBLY__ -c $< -o $@
 $(BUILD)/vmk.elf: $(ARM_OBJ) kernel/arch/armv7/vmk.ld
-	$(ARM_CC) $(ARM_CFLAGS) $(ARM_LDFLAGS) $(ARM_OBJ) -lgcc -o $@
+	$(call say,LD,$@)
+	$(Q)$(ARM_CC) $(ARM_CFLAGS) $(ARM_LDFLAGS) $(ARM_OBJ) -lgcc -o $@
 
 $(HOSTB)/obj/%.c.o: %.c $(HDRS)
+	$(call say,HOSTCC,$<)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(HOSTB)/vmsim: $(SIM_OBJ) $(HOSTB)/obj/kernel/arch/host/vmsim_main.c.o
-	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
-$(HOSTB)/test_%: kernel/test/test_%.c $(SIM_OBJ) kernel/test/unit.h
-	$(HOST_CC) $(HOST_CFLAGS) -Ikernel/test $< $(SIM_OBJ) -o $@
-$(HOSTB)/bench_core: kernel/test/bench_core.c $(SIM_OBJ)
-	$(HOST_CC) $(HOST_CFLAGS) $< $(SIM_OBJ) -o $@
+	$(call say,LD,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
+$(HOSTB)/test_%: kernel/test/test_%.c $(SIM_OBJ) $(HDRS)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d -Ikernel/test $< $(SIM_OBJ) -o $@
+$(HOSTB)/bench_core: kernel/test/bench_core.c $(SIM_OBJ) $(HDRS)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d $< $(SIM_OBJ) -o $@
 
 FUZZ_CC ?= afl-clang-fast
-$(HOSTB)/fuzz_replay: fuzz/harness.c $(SIM_OBJ)
-	$(HOST_CC) $(HOST_CFLAGS) $< $(SIM_OBJ) -o $@
+$(HOSTB)/fuzz_replay: fuzz/harness.c $(SIM_OBJ) $(HDRS)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d $< $(SIM_OBJ) -o $@
 $(BUILD)/fuzz/harness_afl: fuzz/harness.c $(SIM_SRC) $(HDRS)
+	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -O2 -g -std=gnu11 $(INCLUDES) -Ikernel/arch/host fuzz/harness.c $(SIM_SRC) -o $@
+	$(Q)$(FUZZ_CC) -O2 -g -std=gnu11 $(INCLUDES) -Ikernel/arch/host fuzz/harness.c $(SIM_SRC) -o $@
 
 # The regression corpus replays in every `make test`; `make fuzz` runs a
 # bounded AFL++ campaign (FUZZ_SECS) and fails if it saved a crash.
@@ -108,3 +133,8 @@ bench: all $(HOSTB)/bench_core
 
 clean:
 	rm -rf $(BUILD)
+
+# Feature fragments (fuzzing, benchmarks, coverage, …) live in mk/*.mk.
+-include $(sort $(wildcard mk/*.mk))
+# Compiler-made header dependencies.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
