@@ -20,7 +20,7 @@ TEST(grow_maps_pages)
     pmm_stats(&s0);
     EXPECT_EQ(heap_grow(1, &top), 0);
     EXPECT_EQ(top, HEAP_BASE + SZ_4K);
-    EXPECT_EQ(kspace_heap_top(), HEAP_BASE + SZ_4K);
+    EXPECT_EQ(heap_top(), HEAP_BASE + SZ_4K);
     EXPECT_EQ(pt_walk(&K, HEAP_BASE, &e), 0);
     EXPECT_EQ(e.size, SZ_4K);
     EXPECT_EQ(e.attrs, HEAPA);
@@ -42,7 +42,7 @@ TEST(kmalloc_first_fit_and_merge)
 
     EXPECT_EQ(kmalloc(10, &a), 0);
     EXPECT_EQ(a, HEAP_BASE);
-    EXPECT_EQ(kspace_heap_top(), HEAP_BASE + SZ_4K);
+    EXPECT_EQ(heap_top(), HEAP_BASE + SZ_4K);
     EXPECT_EQ(kmalloc(10, &b), 0);
     EXPECT_EQ(b, HEAP_BASE + 16);
     EXPECT_EQ(kmalloc(24, &c), 0);
@@ -58,7 +58,7 @@ TEST(kmalloc_first_fit_and_merge)
     /* [56, 4096) is free: 2 pages - 56 bytes need one more page, not two */
     EXPECT_EQ(kmalloc(2 * SZ_4K - 56, &d), 0);
     EXPECT_EQ(d, HEAP_BASE + 56);
-    EXPECT_EQ(kspace_heap_top(), HEAP_BASE + 2 * SZ_4K);
+    EXPECT_EQ(heap_top(), HEAP_BASE + 2 * SZ_4K);
     expect_vm_check();
 }
 
@@ -80,7 +80,7 @@ TEST(shrink_limits)
     EXPECT_EQ(kmalloc(SZ_4K - 8, &p), 0);
     EXPECT_EQ(p, HEAP_BASE);
     EXPECT_EQ(heap_shrink(SZ_4K, &top), E_BUSY);  /* p's block is there */
-    EXPECT_EQ(kspace_heap_top(), HEAP_BASE + SZ_4K);
+    EXPECT_EQ(heap_top(), HEAP_BASE + SZ_4K);
     EXPECT_EQ(kfree(p), 0);
     EXPECT_EQ(heap_shrink(SZ_4K, &top), 0);
     EXPECT_EQ(top, HEAP_BASE);
@@ -101,11 +101,11 @@ TEST(grow_stops_at_mmio_floor)
     EXPECT_EQ(heap_grow(gap, &top), E_NO_MEMORY);
     EXPECT_EQ(pmm_fail_nomem(0), 0);           /* the injection was spent */
     EXPECT_EQ(physmap_map(0x09000000, SZ_4K, DEV, &r), 0);
-    EXPECT_EQ(kspace_mmio_floor(), MMIO_TOP - SZ_4K);
+    EXPECT_EQ(physmap_floor(), MMIO_TOP - SZ_4K);
     EXPECT_EQ(heap_grow(gap, &top), E_NO_SPACE);
     EXPECT_EQ(heap_grow(gap - SZ_4K + 1, &top), E_NO_SPACE);
     EXPECT_EQ(heap_grow(0xffffffffu, &top), E_NO_SPACE);
-    EXPECT_EQ(kspace_heap_top(), HEAP_BASE);
+    EXPECT_EQ(heap_top(), HEAP_BASE);
     expect_vm_check();
 }
 
@@ -121,7 +121,7 @@ TEST(grow_rolls_back)
     snap_take(&s);
     pmm_fail_nomem(3);                          /* the third new page */
     EXPECT_EQ(heap_grow(4 * SZ_4K, &top), E_NO_MEMORY);
-    EXPECT_EQ(kspace_heap_top(), HEAP_BASE + SZ_4K);
+    EXPECT_EQ(heap_top(), HEAP_BASE + SZ_4K);
     EXPECT(snap_same_memory(&s));
     expect_vm_check();
 }

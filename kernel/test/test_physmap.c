@@ -25,7 +25,7 @@ TEST(first_mapping_at_top)
     EXPECT_EQ(r.refs, 1);
     EXPECT(r.is_new);
     EXPECT(!r.grown);
-    EXPECT_EQ(kspace_mmio_floor(), MMIO_TOP - SZ_4K);
+    EXPECT_EQ(physmap_floor(), MMIO_TOP - SZ_4K);
     EXPECT_EQ(pt_walk(&K, r.virt, &e), 0);
     EXPECT_EQ(e.pa, UART);
     EXPECT_EQ(e.attrs, KDEV);
@@ -55,7 +55,7 @@ TEST(reuse_and_refs)
     EXPECT_EQ(physmap_unmap(a.virt, &refs), 0);
     EXPECT_EQ(refs, 0);
     EXPECT_EQ(pt_walk(&K, a.page_base, &e), E_NOT_MAPPED);
-    EXPECT_EQ(kspace_mmio_floor(), MMIO_TOP);
+    EXPECT_EQ(physmap_floor(), MMIO_TOP);
     EXPECT_EQ(physmap_unmap(a.virt, &refs), E_NOT_MAPPED);
     expect_vm_check();
 }
@@ -78,7 +78,7 @@ TEST(conflict_and_second_device)
     EXPECT(snap_same(&s));
     EXPECT_EQ(physmap_map(RTC, 0x20, DEV, &b), 0);
     EXPECT_EQ(b.page_base, MMIO_TOP - 2 * SZ_4K);
-    EXPECT_EQ(kspace_mmio_floor(), MMIO_TOP - 2 * SZ_4K);
+    EXPECT_EQ(physmap_floor(), MMIO_TOP - 2 * SZ_4K);
     EXPECT(physmap_get(1, &info));
     EXPECT_EQ(info.phys, RTC);
     EXPECT_EQ(info.virt, MMIO_TOP - 2 * SZ_4K);
@@ -113,7 +113,7 @@ TEST(grow_in_place_or_second)
     EXPECT_EQ(g.refs, 2);
     EXPECT_EQ(pt_walk(&K, low.page_base + SZ_4K, &e), 0);
     EXPECT_EQ(e.pa, RTC + SZ_4K);
-    EXPECT_EQ(kspace_mmio_floor(), low.page_base);
+    EXPECT_EQ(physmap_floor(), low.page_base);
     expect_vm_check();
 }
 
@@ -155,7 +155,7 @@ TEST(window_meets_heap)
     EXPECT_EQ(heap_shrink(1, &top), 0);
     EXPECT_EQ(physmap_map(0, MMIO_TOP - HEAP_BASE, DEV, &r), 0);
     EXPECT_EQ(r.page_base, HEAP_BASE);
-    EXPECT_EQ(kspace_mmio_floor(), HEAP_BASE);
+    EXPECT_EQ(physmap_floor(), HEAP_BASE);
     EXPECT_EQ(heap_grow(1, &top), E_NO_SPACE);
     EXPECT_EQ(physmap_map(0x50000000u, 4, DEV, &r), E_NO_SPACE);
     expect_vm_check();
