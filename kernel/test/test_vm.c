@@ -260,6 +260,26 @@ TEST(grow_refusals_change_nothing)
     expect_vm_check();
 }
 
+/* Growth across a 1M boundary needs an L2 table: when none can be had the
+ * frame already taken goes back, and nothing else changed. */
+TEST(grow_rolls_back_frame)
+{
+    mm_setup(RAM);
+    paddr_t pa = frames(1, SZ_4K), g = 0;
+    struct snap s;
+
+    EXPECT_EQ(vm_map(0x002ff000, pa, SZ_4K, RW | ATTR_GROW_UP, NULL), 0);
+    use_up_quarters();                  /* 0x00300000's table: a new page */
+    snap_take(&s);
+    pmm_fail_nomem(2);                  /* the frame comes, the table not */
+    EXPECT_EQ(vm_grow(0x00300000, &g), E_NO_MEMORY);
+    EXPECT(snap_same(&s));
+    EXPECT_EQ(pmm_fail_pending(), 0);
+    EXPECT_EQ(vm_grow(0x00300000, &g), 0);
+    EXPECT_EQ(pmm_page(g)->use, PG_GROWN);
+    expect_vm_check();
+}
+
 /* The kernel's half answers translations (direct map, vectors) but takes
  * no user requests. */
 TEST(kernel_half)
@@ -330,6 +350,7 @@ int main(void)
     RUN(asid_limit_retags_current);
     RUN(grow_up_and_down);
     RUN(grow_refusals_change_nothing);
+    RUN(grow_rolls_back_frame);
     RUN(kernel_half);
     RUN(flush_requests);
     RUN(check_counts_fresh);
