@@ -16,11 +16,27 @@ void out_attrs(const char *key, u32 attrs); /* " key=read,write,…" */
 void out_text(const char *text);            /* " -- text" */
 void out_end(void);
 
+void out_raw(const char *s);                /* s as it is */
+
 /* Whole lines. */
 void out_ok(void);                          /* "ok" */
-void out_err(int code);                     /* "err CODE" */
-/* Starts "err CODE" for a reply with keys; finish with out_end(). */
+void out_err(int code);                     /* "err CODE -- reason" */
+/* Starts "err CODE" for a reply with keys; out_end() adds " -- reason". */
 void out_err_begin(int code);
+
+/*
+ * The reason of the next err line (PROTOCOL 1.1: ` -- <text>` saying what
+ * was wrong). Whoever finds the error says why, piece by piece; out_end()
+ * of an err line writes it, or a sentence for the code when nobody did.
+ * why_reset() starts each request with none.
+ */
+void why_reset(void);
+void why(const char *s);
+void why_n(const char *s, u32 n);           /* the first n bytes of s */
+void why_hex(u32 v);
+void why_dec(u32 v);
+void why_size(u32 v);                       /* 4K, 64K, 1M, … when exact */
+bool why_given(void);                       /* a reason has been set */
 
 /* PROTOCOL.md's name of an error code (E_* -> "BAD_ARG", …). */
 const char *err_name(int code);
