@@ -83,11 +83,7 @@ static int do_peek(const struct args *a)
     int rc = access_peek(a->v[0], a->v[1], &val, &f);
     if (rc)
         return access_reply(rc, &f, a, ARGS_MAX, 4, false);
-    out_begin("ok");
-    out_hex("va", a->v[0]);
-    out_hex("val", val);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", a->v[0]), K_HEX("val", val));
 }
 
 static int do_poke(const struct args *a)
@@ -96,10 +92,7 @@ static int do_poke(const struct args *a)
     int rc = access_poke(a->v[0], a->v[1], a->v[2], &f);
     if (rc)
         return access_reply(rc, &f, a, ARGS_MAX, 4, true);
-    out_begin("ok");
-    out_hex("va", a->v[0]);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", a->v[0]));
 }
 
 static int do_fill(const struct args *a)
@@ -108,11 +101,7 @@ static int do_fill(const struct args *a)
     int rc = access_fill(a->v[0], a->v[1], a->v[2], &f);
     if (rc)
         return access_reply(rc, &f, a, 1, a->v[1], true);
-    out_begin("ok");
-    out_hex("va", a->v[0]);
-    out_hex("len", a->v[1]);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", a->v[0]), K_HEX("len", a->v[1]));
 }
 
 static int do_sum(const struct args *a)
@@ -122,12 +111,7 @@ static int do_sum(const struct args *a)
     int rc = access_sum(a->v[0], a->v[1], &sum, &f);
     if (rc)
         return access_reply(rc, &f, a, 1, a->v[1], false);
-    out_begin("ok");
-    out_hex("va", a->v[0]);
-    out_hex("len", a->v[1]);
-    out_hex("sum", sum);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", a->v[0]), K_HEX("len", a->v[1]), K_HEX("sum", sum));
 }
 
 static int do_exec(const struct args *a)

@@ -21,10 +21,7 @@ static int heap_reply(int rc, vaddr_t top)
     }
     if (rc)
         return rc;
-    out_begin("ok");
-    out_hex("top", top);
-    out_end();
-    return 0;
+    return OK(K_HEX("top", top));
 }
 
 static int do_heap_grow(const struct args *a)
@@ -51,10 +48,7 @@ static int do_kmalloc(const struct args *a)
         heap_reply(rc, 0);
     if (rc)
         return rc;
-    out_begin("ok");
-    out_hex("ptr", ptr);
-    out_end();
-    return 0;
+    return OK(K_HEX("ptr", ptr));
 }
 
 static int do_kfree(const struct args *a)
@@ -106,15 +100,9 @@ static int do_physmap_map(const struct args *a)
         why("no free physical page for a table, or every physmap slot is in use");
     if (rc)
         return rc;
-    out_begin("ok");
-    out_hex("virt", r.virt);
-    out_hex("page_base", r.page_base);
-    out_hex("size", r.size);
-    out_dec("refs", r.refs);
-    out_dec("new", r.is_new);
-    out_dec("grown", r.grown);
-    out_end();
-    return 0;
+    return OK(K_HEX("virt", r.virt), K_HEX("page_base", r.page_base),
+              K_HEX("size", r.size), K_DEC("refs", r.refs), K_DEC("new", r.is_new),
+              K_DEC("grown", r.grown));
 }
 
 static int do_physmap_unmap(const struct args *a)
@@ -126,10 +114,7 @@ static int do_physmap_unmap(const struct args *a)
         why_hex(a->v[0]);
         return rc;
     }
-    out_begin("ok");
-    out_dec("refs", refs);
-    out_end();
-    return 0;
+    return OK(K_DEC("refs", refs));
 }
 
 static int do_physmap_list(const struct args *a)
@@ -146,10 +131,7 @@ static int do_physmap_list(const struct args *a)
         out_dec("refs", m.refs);
         out_end();
     }
-    out_begin("ok");
-    out_dec("count", n);
-    out_end();
-    return 0;
+    return OK(K_DEC("count", n));
 }
 
 const struct command cmd_heap = { "heap",

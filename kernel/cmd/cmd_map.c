@@ -14,13 +14,8 @@ static int do_map(const struct args *a)
     int rc = vm_map(va, pa, len, attrs, &entries);
     if (rc)
         return why_user_op(rc, a, VA, PA, LEN, len, PAGE_SIZE, attrs);
-    out_begin("ok");
-    out_hex("va", va);
-    out_hex("pa", (attrs & ATTR_INTERRUPT) ? 0 : pa);
-    out_hex("len", len);
-    out_dec("entries", entries);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", va), K_HEX("pa", (attrs & ATTR_INTERRUPT) ? 0 : pa),
+              K_HEX("len", len), K_DEC("entries", entries));
 }
 
 static bool page_size(u32 size)
@@ -38,13 +33,9 @@ static int do_map1(const struct args *a)
     }
     if (rc)
         return why_user_op(rc, a, VA, PA, ARGS_MAX, size, page_size(size) ? size : 1, attrs);
-    out_begin("ok");
-    out_hex("va", va);
-    out_hex("pa", (attrs & ATTR_INTERRUPT) ? 0 : pa);
-    out_hex("size", size);
-    out_dec("entries", size == SZ_64K || size == SZ_16M ? 16 : 1);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", va), K_HEX("pa", (attrs & ATTR_INTERRUPT) ? 0 : pa),
+              K_HEX("size", size),
+              K_DEC("entries", size == SZ_64K || size == SZ_16M ? 16 : 1));
 }
 
 static int do_unmap(const struct args *a)
@@ -53,10 +44,7 @@ static int do_unmap(const struct args *a)
     int rc = vm_unmap(a->v[0], a->v[1], &unmapped);
     if (rc)
         return why_user_op(rc, a, 0, ARGS_MAX, 1, a->v[1], PAGE_SIZE, 0);
-    out_begin("ok");
-    out_hex("unmapped", unmapped);
-    out_end();
-    return 0;
+    return OK(K_HEX("unmapped", unmapped));
 }
 
 static int do_unmap1(const struct args *a)
@@ -65,12 +53,7 @@ static int do_unmap1(const struct args *a)
     int rc = vm_unmap1(a->v[0], &was);
     if (rc)
         return why_user_op(rc, a, 0, ARGS_MAX, ARGS_MAX, 1, 1, 0);
-    out_begin("ok");
-    out_hex("va", was.va);
-    out_hex("pa", was.pa);
-    out_hex("size", was.size);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", was.va), K_HEX("pa", was.pa), K_HEX("size", was.size));
 }
 
 static int do_protect(const struct args *a)
@@ -79,11 +62,7 @@ static int do_protect(const struct args *a)
     int rc = vm_protect(va, len, attrs);
     if (rc)
         return why_user_op(rc, a, 0, ARGS_MAX, 1, len, PAGE_SIZE, attrs);
-    out_begin("ok");
-    out_hex("va", va);
-    out_hex("len", len);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", va), K_HEX("len", len));
 }
 
 static int do_translate(const struct args *a)
@@ -97,13 +76,9 @@ static int do_translate(const struct args *a)
         why(va >= USER_TOP ? " in the kernel's half" : " in this address space");
         return rc;
     }
-    out_begin("ok");
-    out_hex("va", va);
-    out_hex("pa", (e.attrs & ATTR_INTERRUPT) ? 0 : e.pa + (va - e.va));
-    out_hex("size", e.size);
-    out_attrs("attrs", e.attrs);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", va),
+              K_HEX("pa", (e.attrs & ATTR_INTERRUPT) ? 0 : e.pa + (va - e.va)),
+              K_HEX("size", e.size), K_ATTRS("attrs", e.attrs));
 }
 
 static int do_hwtranslate(const struct args *a)
@@ -126,11 +101,7 @@ static int do_hwtranslate(const struct args *a)
         out_end();
         return 0;
     }
-    out_begin("ok");
-    out_hex("va", va);
-    out_hex("pa", pa);
-    out_end();
-    return 0;
+    return OK(K_HEX("va", va), K_HEX("pa", pa));
 }
 
 static int do_pt_map(const struct args *a)
@@ -156,10 +127,7 @@ static int do_pt_map(const struct args *a)
     }
     if (rc)
         return rc;
-    out_begin("ok");
-    out_hex("pa", l2);
-    out_end();
-    return 0;
+    return OK(K_HEX("pa", l2));
 }
 
 static int do_pt_unmap(const struct args *a)
@@ -185,10 +153,7 @@ static int do_pt_unmap(const struct args *a)
     }
     if (rc)
         return rc;
-    out_begin("ok");
-    out_hex("unmapped", unmapped);
-    out_end();
-    return 0;
+    return OK(K_HEX("unmapped", unmapped));
 }
 
 const struct command cmd_map = { "map",

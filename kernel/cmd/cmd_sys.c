@@ -38,10 +38,7 @@ static int do_help(const struct args *a)
         for (; grammar[n]; n++)
             help_line(grammar[n]);
     }
-    out_begin("ok");
-    out_dec("count", n);
-    out_end();
-    return 0;
+    return OK(K_DEC("count", n));
 }
 
 static int do_info(const struct args *a)
@@ -51,21 +48,12 @@ static int do_info(const struct args *a)
     struct vm_as_info as;
     pmm_stats(&s);
     vm_as_info(vm_as_current(), &as);
-    out_begin("ok");
-    out_str("version", VMK_VERSION);
-    out_hex("ram_base", b->ram_base);
-    out_hex("ram_size", b->ram_size);
-    out_dec("pages_total", s.total);
-    out_dec("pages_free", s.free);
-    out_dec("as", as.id);
-    out_dec("asid", as.asid);
-    out_dec("asid_gen", as.gen);
-    out_hex("heap_base", HEAP_BASE);
-    out_hex("heap_top", vm_heap_top());
-    out_hex("mmio_floor", vm_mmio_floor());
-    out_hex("mmio_top", MMIO_TOP);
-    out_end();
-    return 0;
+    return OK(K_STR("version", VMK_VERSION), K_HEX("ram_base", b->ram_base),
+              K_HEX("ram_size", b->ram_size), K_DEC("pages_total", s.total),
+              K_DEC("pages_free", s.free), K_DEC("as", as.id), K_DEC("asid", as.asid),
+              K_DEC("asid_gen", as.gen), K_HEX("heap_base", HEAP_BASE),
+              K_HEX("heap_top", vm_heap_top()), K_HEX("mmio_floor", vm_mmio_floor()),
+              K_HEX("mmio_top", MMIO_TOP));
 }
 
 static int do_exit(const struct args *a)
@@ -84,12 +72,8 @@ static int do_check(const struct args *a)
         out_end();
         return 0;
     }
-    out_begin("ok");
-    out_dec("tables", c.tables);
-    out_dec("mappings", c.mappings);
-    out_dec("pages", c.pages);
-    out_end();
-    return 0;
+    return OK(K_DEC("tables", c.tables), K_DEC("mappings", c.mappings),
+              K_DEC("pages", c.pages));
 }
 
 /* ---- as ---- */
@@ -132,10 +116,7 @@ static int do_as_new(const struct args *a)
     int rc = vm_as_new(&id);
     if (rc)
         return as_reply(rc, 0);
-    out_begin("ok");
-    out_dec("as", id);
-    out_end();
-    return 0;
+    return OK(K_DEC("as", id));
 }
 
 static int do_as_switch(const struct args *a)
@@ -153,11 +134,7 @@ static int do_as_destroy(const struct args *a)
     int rc = vm_as_destroy(a->v[0], &freed);
     if (rc)
         return as_reply(rc, a->v[0]);
-    out_begin("ok");
-    out_dec("as", a->v[0]);
-    out_dec("freed", freed);
-    out_end();
-    return 0;
+    return OK(K_DEC("as", a->v[0]), K_DEC("freed", freed));
 }
 
 static int do_as_list(const struct args *a)
@@ -165,10 +142,7 @@ static int do_as_list(const struct args *a)
     u32 n = 0;
     for (u32 id = vm_as_next(0); id; id = vm_as_next(id), n++)
         print_as_line("-", id);
-    out_begin("ok");
-    out_dec("count", n);
-    out_end();
-    return 0;
+    return OK(K_DEC("count", n));
 }
 
 /* ---- asid ---- */
@@ -177,14 +151,9 @@ static int do_asid_stats(const struct args *a)
 {
     struct asid_stats s;
     asid_get_stats(&s);
-    out_begin("ok");
-    out_dec("bits", s.bits);
-    out_dec("limit", s.limit);
-    out_dec("generation", s.generation);
-    out_dec("rollovers", s.rollovers);
-    out_dec("in_use", s.in_use);
-    out_end();
-    return 0;
+    return OK(K_DEC("bits", s.bits), K_DEC("limit", s.limit),
+              K_DEC("generation", s.generation), K_DEC("rollovers", s.rollovers),
+              K_DEC("in_use", s.in_use));
 }
 
 static int do_asid_limit(const struct args *a)
@@ -194,10 +163,7 @@ static int do_asid_limit(const struct args *a)
         return rc;
     struct asid_stats s;
     asid_get_stats(&s);
-    out_begin("ok");
-    out_dec("limit", s.limit);
-    out_end();
-    return 0;
+    return OK(K_DEC("limit", s.limit));
 }
 
 /* ---- pmm, fail ---- */
@@ -206,15 +172,9 @@ static int do_pmm_stats(const struct args *a)
 {
     struct pmm_stats s;
     pmm_stats(&s);
-    out_begin("ok");
-    out_dec("total", s.total);
-    out_dec("free", s.free);
-    out_dec("tables", s.table);
-    out_dec("heap", s.heap);
-    out_dec("frames", s.frame);
-    out_dec("kernel", s.kernel);
-    out_end();
-    return 0;
+    return OK(K_DEC("total", s.total), K_DEC("free", s.free), K_DEC("tables", s.table),
+              K_DEC("heap", s.heap), K_DEC("frames", s.frame),
+              K_DEC("kernel", s.kernel));
 }
 
 static int do_pmm_alloc(const struct args *a)
@@ -235,11 +195,7 @@ static int do_pmm_alloc(const struct args *a)
         why(" (pmm stats; fail nomem may have injected it)");
         return rc;
     }
-    out_begin("ok");
-    out_hex("pa", pa);
-    out_dec("count", count);
-    out_end();
-    return 0;
+    return OK(K_HEX("pa", pa), K_DEC("count", count));
 }
 
 /* Why `pmm free pa count` was refused. */
@@ -286,10 +242,7 @@ static int do_pmm_free(const struct args *a)
 
 static int do_fail_nomem(const struct args *a)
 {
-    out_begin("ok");
-    out_dec("pending", pmm_fail_nomem(a->v[0]));
-    out_end();
-    return 0;
+    return OK(K_DEC("pending", pmm_fail_nomem(a->v[0])));
 }
 
 /* ---- flush ---- */

@@ -146,6 +146,20 @@ const char *err_name(int code)
     return i < ARRAY_LEN(names) ? names[i] : "CORRUPT";
 }
 
+int out_line(const char *first, const struct kv *kv, u32 n)
+{
+    out_begin(first);
+    for (u32 i = 0; i < n; i++)
+        switch (kv[i].fmt) {
+        case KV_HEX:   out_hex(kv[i].key, kv[i].v); break;
+        case KV_DEC:   out_dec(kv[i].key, kv[i].v); break;
+        case KV_STR:   out_str(kv[i].key, kv[i].s); break;
+        default:       out_attrs(kv[i].key, kv[i].v); break;
+        }
+    out_end();
+    return 0;
+}
+
 void out_ok(void) { out_begin("ok"); out_end(); }
 
 void out_err_begin(int code)

@@ -18,6 +18,19 @@ void out_end(void);
 
 void out_raw(const char *s);                /* s as it is */
 
+/* A whole line from a list of keys: `return OK(K_HEX("va", va), …);`
+ * writes `ok va=0x…` and is a handler's success (0). */
+struct kv { const char *key; u8 fmt; u32 v; const char *s; };
+enum { KV_HEX, KV_DEC, KV_STR, KV_ATTRS };
+#define K_HEX(k, x)   { k, KV_HEX, (x), 0 }
+#define K_DEC(k, x)   { k, KV_DEC, (x), 0 }
+#define K_STR(k, x)   { k, KV_STR, 0, (x) }
+#define K_ATTRS(k, x) { k, KV_ATTRS, (x), 0 }
+int out_line(const char *first, const struct kv *kv, u32 n);
+#define REPLY(first, ...) out_line(first, (const struct kv[]){ __VA_ARGS__ }, \
+    sizeof((const struct kv[]){ __VA_ARGS__ }) / sizeof(struct kv))
+#define OK(...) REPLY("ok", __VA_ARGS__)
+
 /* Whole lines. */
 void out_ok(void);                          /* "ok" */
 void out_err(int code);                     /* "err CODE -- reason" */
