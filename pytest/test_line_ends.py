@@ -1,0 +1,104 @@
+"""PROTOCOL 1.1 line ends: `\\r` ends a line as `\\n` does (a terminal's Enter
+sends `\\r`), and `\\r\\n` is one line end, not two. On both targets, each
+request is followed by a probe whose reply must be its own: a request that
+was answered twice, or an empty line that was answered, shows up there."""
+import pytest
+
+from rig.parse import Exchange
+
+PROBE = "translate 0x80000000"
+
+
+def send(s, data: bytes) -> None:
+    """Sends bytes exactly as they are (no line end added)."""
+    s._send(data)
+
+
+def reply(s, what: str):
+    """The next reply on the channel (to bytes sent with send())."""
+    exchange = Exchange(what)
+    s.history.append(exchange)
+    return s._collect(exchange, None, None)
+
+
+def probe(s) -> None:
+    """The next reply is the probe's own: nothing was left unread."""
+    r = s.request(PROBE)
+    assert r.ok and r.int("pa") == 0x40000000 and r["size"] == "0x100000", r.final.raw
+
+
+def test_request_ended_by_cr_gets_one_reply_at_once(shared_target):
+    s = shared_target
+    send(s, b"peek 0x80000000\r")
+    r = reply(s, "peek 0x80000000\\r")   # the kernel must not wait for a '\n'
+    assert r.ok and r.int("va") == 0x80000000, r.final.raw
+    probe(s)
+
+
+def test_request_ended_by_crlf_gets_one_reply(shared_target):
+    s = shared_target
+    send(s, b"peek 0x80000000\r\n")
+    r = reply(s, "peek 0x80000000\\r\\n")
+    assert r.ok and r.int("va") == 0x80000000, r.final.raw
+    probe(s)
+
+
+def test_cr_cr_is_one_request_and_an_empty_line(shared_target):
+    s = shared_target
+    send(s, b"peek 0x80000000\r\r")
+    r = reply(s, "peek 0x80000000\\r\\r")
+    assert r.ok and r.int("va") == 0x80000000, r.final.raw
+    probe(s)   # the empty line between the two '\r' got no reply
+
+
+def test_cr_cr_lf_is_one_request_and_an_empty_line(shared_target):
+    s = shared_target
+    send(s, b"info\r\r\n")
+    r = reply(s, "info\\r\\r\\n")
+    assert r.ok and "version" in r, r.final.raw
+    probe(s)
+
+
+def test_cr_inside_a_line_splits_it_in_two_requests(shared_target):
+    s = shared_target
+    send(s, b"info\rx\n")
+    first = reply(s, "info")
+    assert first.ok and "version" in first, first.final.raw
+    second = reply(s, "x")
+    assert second.code == "BAD_COMMAND", second.final.raw
+    probe(s)
+
+
+def test_lf_cr_is_two_line_ends(shared_target):
+    s = shared_target
+    send(s, b"peek 0x80000000\n\r")   # '\n' then an empty line ended by '\r'
+    r = reply(s, "peek 0x80000000")
+    assert r.ok, r.final.raw
+    probe(s)
+
+
+@pytest.mark.parametrize("ending", [b"\r", b"\r\n", b"\n"], ids=["cr", "crlf", "lf"])
+def test_too_long_line_drains_to_its_line_end(shared_target, ending):
+    s = shared_target
+    send(s, b"x" * 300 + ending + b"translate 0x80000000" + ending)
+    r = reply(s, "x * 300")
+    assert r.code == "TOO_LONG", r.final.raw
+    r = reply(s, PROBE)
+    assert r.ok and r.int("pa") == 0x40000000, r.final.raw
+    probe(s)
+
+
+def test_cr_lines_drive_a_session(shared_target):
+    """A terminal's session: map, write, read back, unmap, each ended by Enter."""
+    s = shared_target
+    pa = s.ok("pmm alloc").int("pa")
+    for line, want in [(f"map 0x300000 {pa:#x} 4K read,write", "ok"),
+                       ("poke 0x300000 0x1234", "ok"), ("peek 0x300000", "ok"),
+                       ("unmap 0x300000 4K", "ok"), (f"pmm free {pa:#x}", "ok")]:
+        send(s, line.encode() + b"\r")
+        r = reply(s, line)
+        assert r.final.kind == want, (line, r.final.raw)
+        if line.startswith("peek"):
+            assert r.int("val") == 0x1234
+    probe(s)
+    assert s.request("check").ok
