@@ -102,3 +102,60 @@ def test_cr_lines_drive_a_session(shared_target):
             assert r.int("val") == 0x1234
     probe(s)
     assert s.request("check").ok
+
+
+# ------------------------------------------------------- a real terminal
+
+def _read_until(fd, want: bytes, deadline: float) -> bytes:
+    import os
+    import select
+    import time
+    got = b""
+    while want not in got:
+        left = deadline - time.monotonic()
+        assert left > 0, f"no {want!r} from the terminal; got {got!r}"
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:   # the other side closed
+                chunk = b""
+            assert chunk, f"terminal closed before {want!r}; got {got!r}"
+            got += chunk
+    return got
+
+
+@pytest.mark.qemu
+def test_qemu_on_a_terminal_answers_enter(qemu_config):
+    """PROTOCOL's own QEMU command line on a pty, as a person runs it: QEMU
+    puts the terminal in raw mode, so Enter arrives as a lone '\\r'."""
+    import os
+    import pty
+    import signal
+    import subprocess
+    import time
+    missing = qemu_config.missing()
+    if missing:
+        pytest.fail("; ".join(missing), pytrace=False)
+    argv = [qemu_config.qemu, "-M", "virt", "-cpu", qemu_config.cpu, "-m", qemu_config.mem,
+            "-nodefaults", "-display", "none", "-kernel", str(qemu_config.kernel),
+            "-chardev", "stdio,id=s0",
+            "-semihosting-config", "enable=on,target=native,chardev=s0"]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=subprocess.DEVNULL,
+                            cwd=qemu_config.cwd, start_new_session=True)
+    os.close(slave)
+    try:
+        deadline = time.monotonic() + 20
+        _read_until(master, b"ready version=", deadline)
+        os.write(master, b"translate 0x80000000\r")
+        _read_until(master, b"ok va=0x80000000 pa=0x40000000", deadline)
+        os.write(master, b"frob\r")
+        _read_until(master, b"err BAD_COMMAND", deadline)
+        os.write(master, b"exit 3\r")
+        assert proc.wait(timeout=max(deadline - time.monotonic(), 1)) == 3
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        os.close(master)

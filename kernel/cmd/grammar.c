@@ -221,7 +221,6 @@ int grammar_parse(const struct request *rq, struct args *a)
         why(" is not a command (help lists them)");
         return E_BAD_COMMAND;
     }
-    a->cmd = c;
     a->given = 0;
     a->alt = 0;
     if (rq->too_many) {

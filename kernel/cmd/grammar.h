@@ -47,7 +47,6 @@ struct args {
     u32 given;                 /* bit i: argument i was in the request */
     u32 alt;                   /* which alternative of the subcommand matched */
     const struct form *form;   /* the form (argument names, for reasons) */
-    const struct command *cmd;
 };
 
 struct form {

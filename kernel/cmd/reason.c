@@ -88,10 +88,15 @@ bool why_frames(paddr_t pa, u32 len)
     return false;
 }
 
-/* The first page a walk of the current address space finds. */
+/* The first page a walk finds that ends at or above ctx's va. */
+struct first_page { vaddr_t va; struct pt_entry e; };
+
 static int first_page(const struct pt_entry *e, void *ctx)
 {
-    *(struct pt_entry *)ctx = *e;
+    struct first_page *f = ctx;
+    if (e->va + (e->size - 1) < f->va)
+        return 0;   /* a page below the range, in the same 16M */
+    f->e = *e;
     return 1;
 }
 
@@ -117,17 +122,15 @@ static void why_page(const struct pt_entry *e)
 void why_mapped(vaddr_t va, u32 len)
 {
     const struct pt_root *r = vm_root(vm_as_current());
-    struct pt_entry e;
-    vaddr_t region = ALIGN_DOWN(va, SZ_1M);
-    if (r && pt_for_each(r, region, range_hi(va, len), first_page, &e)
-        && e.va + (e.size - 1) >= va) {
-        why_hex(e.va < va ? va : e.va);
+    struct first_page f = { va, { 0 } };
+    /* From the 16M below va: a large page that starts there may cover va. */
+    if (r && pt_for_each(r, ALIGN_DOWN(va, SZ_16M), range_hi(va, len), first_page, &f)) {
+        why_hex(f.e.va < va ? va : f.e.va);
         why(" is already mapped");
-        why_page(&e);
+        why_page(&f.e);
         return;
     }
-    why("an L2 table is already under the 1M region at ");
-    why_hex(region);
+    why("an L2 table is already under the range (pt unmap frees it)");
 }
 
 /* The first page of [va, va+len) that is not mapped; false if none. */
@@ -155,17 +158,20 @@ static bool why_locked(vaddr_t va, u32 len)
     vaddr_t hi = range_hi(va, len);
     struct pt_entry e;
     while (va < hi) {
-        if (vm_translate(va, &e) == 0 && (e.attrs & ATTR_LOCK)) {
+        if (vm_translate(va, &e)) {
+            va += PAGE_SIZE;
+            continue;
+        }
+        if (e.attrs & ATTR_LOCK) {
             why("the page at ");
             why_hex(e.va);
             why(" is locked");
             why_page(&e);
             return true;
         }
-        vaddr_t next = vm_translate(va, &e) == 0 ? e.va + e.size : va + PAGE_SIZE;
-        if (next <= va)
-            break;
-        va = next;
+        if (e.va + e.size <= va)
+            break;   /* the last page of the address space */
+        va = e.va + e.size;
     }
     return false;
 }
