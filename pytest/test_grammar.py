@@ -337,6 +337,7 @@ def test_sweep_of_random_malformed_lines_leaves_the_kernel_sound(shared_target):
         assert not r.ok and r.code in codes, (
             f"seed {SEED:#x} line {i}: {line!r} answered {r.final.raw!r}, "
             f"expected err {'|'.join(sorted(codes))}")
+        assert r.final.text, f"seed {SEED:#x} line {i}: {line!r}: err without a reason"
     assert shared_target.request("info").ok
     assert snapshot(shared_target) == before
     assert shared_target.request("check").ok
