@@ -15,7 +15,11 @@
  *              positional arguments, any order, each at most once
  *
  * Positional arguments are the required ones, then the optional ones, in
- * order. grammar_parse() matches a request to a form and fills struct args
+ * order. A usage line (help) shows a required argument as <name>, an
+ * optional one or a word as [name]; names are chosen so that a reader of
+ * help (the rig's completion) can tell the kinds: an attribute list is
+ * always `attrs`, the words are `user` and `write`, a command name is
+ * `command`, and every other name is a number. grammar_parse() matches a request to a form and fills struct args
  * with typed values, so a handler never sees a token; every grammar error
  * is E_BAD_ARG (or E_BAD_COMMAND) with a reason naming the argument. The
  * same table produces every usage line of `help`.
