@@ -160,3 +160,45 @@ def test_reason_of_a_too_long_and_a_non_printable_line(shared_target):
     assert r.code == "TOO_LONG" and "255" in r.final.text
     r = s.request_raw(b"info\x7f\n")
     assert r.code == "BAD_ARG" and "0x7f" in r.final.text and "5" in r.final.text
+
+
+# ------------------------------------------- help tells the argument kinds
+
+def arg_kind(name: str) -> str:
+    """grammar.h's naming rule, which the rig's completion relies on."""
+    return {"attrs": "attrs", "user": "word", "write": "word", "command": "name"}.get(name, "num")
+
+
+GOOD = {"num": "0x1000", "attrs": "read", "name": "map"}
+WRONG = {"num": "read", "attrs": "0x1000", "name": "0x1000", "word": "bogus"}
+
+
+def help_forms(s):
+    """(words, [(name, kind, optional)]) of every form help lists."""
+    for usage in help_lines(s).values():
+        for form in usage.split(" | "):
+            words, args = [], []
+            for tok in form.split(" "):
+                if tok[0] in "<[":
+                    args.append((tok[1:-1], arg_kind(tok[1:-1]), tok[0] == "["))
+                else:
+                    words.append(tok.split("|")[0])
+            yield words, args
+
+
+def test_each_argument_of_help_has_the_kind_its_name_says(shared_target):
+    """Every argument of every form, given a token of the wrong kind, is
+    BAD_ARG with a reason naming it: so the names in help tell the kinds."""
+    s = shared_target
+    tried = 0
+    for words, args in help_forms(s):
+        for i, (name, kind, _) in enumerate(args):
+            line = words + [name if k == "word" else GOOD[k] for _, k, _ in args[:i]]
+            line.append(WRONG[kind])
+            r = s.request(" ".join(line))
+            assert r.code == "BAD_ARG", (line, r.final.raw)
+            text = r.final.text
+            assert WRONG[kind] in text and (kind == "word" or f"<{name}>" in text), \
+                (line, r.final.raw)
+            tried += 1
+    assert tried > 50
