@@ -202,3 +202,19 @@ def test_each_argument_of_help_has_the_kind_its_name_says(shared_target):
                 (line, r.final.raw)
             tried += 1
     assert tried > 50
+
+
+def test_flags_conflict_names_the_mapping_in_the_way(target):
+    s = target
+    virt = ok(s, "physmap map 0x9000000 4K read,write,device").int("virt")
+    text = reason(s, "physmap map 0x9000000 4K read,write", "FLAGS_CONFLICT")
+    assert "0x9000000" in text and f"{virt:#x}" in text, text
+
+
+def test_no_memory_says_pages_ran_out(target):
+    s = target
+    ok(s, "fail nomem 1")
+    text = reason(s, "as new", "NO_MEMORY")
+    assert "L1" in text and "fail nomem" in text, text
+    text = reason(s, "pmm alloc 0x100000", "NO_MEMORY")
+    assert "1048576" in text, text

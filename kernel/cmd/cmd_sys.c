@@ -105,7 +105,8 @@ static int as_reply(int rc, u32 id)
         why_dec(id);
         why(" is the current one");
     } else if (rc == E_NO_MEMORY) {
-        why("no free pages for an 8 KiB L1 table, or every address space id is in use");
+        why("no free pages for an 8 KiB L1 table (fail nomem may have injected it), "
+            "or every address space id is in use");
     }
     return rc;
 }
