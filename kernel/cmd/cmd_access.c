@@ -30,48 +30,49 @@ void cmd_print_event(const struct access_event *ev)
     out_end();
 }
 
-/* The final line of a request whose access faulted (event already out),
- * or the reason of its other error: va is argument 0, the length (if the
- * command has one) argument klen, else len. */
+/* The final line of a request whose access faulted (event already out). */
+static int fault_reply(const struct arch_fault *f)
+{
+    static const char *const access[] = { "read", "write", "exec" };
+    out_err_begin(E_FAULT);
+    out_hex("va", f->va);
+    out_str("status", fault_status_name(f->fsr));
+    why(f->user ? "a user " : "a kernel ");
+    why(access[f->access]);
+    why(" at ");
+    why_hex(f->va);
+    why(" aborted: ");
+    why(fault_status_name(f->fsr));
+    out_end();
+    return 0;
+}
+
+/* The reply to an access that failed: va is argument 0, the length (if
+ * the command has one) argument klen, else len; store: it writes. */
 static int access_reply(int rc, const struct arch_fault *f, const struct args *a,
                         u32 klen, u32 len, bool store)
 {
-    static const char *const access[] = { "read", "write", "exec" };
     vaddr_t va = a->v[0];
-    if (rc == E_FAULT) {
-        out_err_begin(E_FAULT);
-        out_hex("va", f->va);
-        out_str("status", fault_status_name(f->fsr));
-        why(f->user ? "a user " : "a kernel ");
-        why(access[f->access]);
-        why(" at ");
-        why_hex(f->va);
-        why(" aborted: ");
-        why(fault_status_name(f->fsr));
-        out_end();
-        return 0;
-    }
+    if (rc == E_FAULT)
+        return fault_reply(f);
     if (rc == E_ALIGN) {
         if (!why_unaligned(a, 0, 4) && klen < ARGS_MAX)
             why_unaligned(a, klen, 4);
+    } else if (rc == E_RANGE && len - 1 > 0xffffffffu - va) {
+        why_hex(va);
+        why(" + ");
+        why_hex(len);
+        why(" wraps around");
+    } else if (rc == E_RANGE && !store) {
+        why("<va> ");
+        why_hex(va);
+        why(" is in the kernel's half: code runs only below 0x80000000");
     } else if (rc == E_RANGE) {
-        if (len - 1 > 0xffffffffu - va) {
-            why("<va> ");
-            why_hex(va);
-            why(" + <len> ");
-            why_hex(len);
-            why(" wraps around");
-        } else if (!store) {
-            why("<va> ");
-            why_hex(va);
-            why(" is in the kernel's half: code runs only below 0x80000000");
-        } else {
-            why("the kernel's half is written only inside a physmap mapping; ");
-            why_hex(va);
-            why(" + ");
-            why_hex(len);
-            why(" is not");
-        }
+        why("the kernel's half is written only inside a physmap mapping; ");
+        why_hex(va);
+        why(" + ");
+        why_hex(len);
+        why(" is not");
     }
     return rc;
 }
