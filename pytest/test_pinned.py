@@ -147,32 +147,16 @@ def grown_frame(s) -> int:
 
 
 @CORE
-def test_map_and_map1_of_a_grown_frame_are_range(target):
+@pytest.mark.parametrize("line", ["map 0x10000000 {g} 4K read", "map1 0x10000000 {g} 4K read",
+                                  "physmap map {g} 4K read,write", "pmm free {g}"],
+                         ids=["map", "map1", "physmap_map", "pmm_free"])
+def test_a_frame_that_growth_allocated_is_range(target, line):
     s = target
     g = grown_frame(s)
     before = state(s)
-    err(s, f"map 0x10000000 {hx(g)} 4K read", "RANGE")
-    err(s, f"map1 0x10000000 {hx(g)} 4K read", "RANGE")
+    err(s, line.format(g=hx(g)), "RANGE")
+    assert state(s) == before
     not_mapped(s, 0x10000000)
-    assert state(s) == before
-
-
-@CORE
-def test_physmap_map_of_a_grown_frame_is_range(target):
-    s = target
-    g = grown_frame(s)
-    before = state(s)
-    err(s, f"physmap map {hx(g)} 4K read,write", "RANGE")
-    assert state(s) == before
-
-
-@CORE
-def test_pmm_free_of_a_grown_frame_is_range(target):
-    s = target
-    g = grown_frame(s)
-    before = state(s)
-    err(s, f"pmm free {hx(g)}", "RANGE")
-    assert state(s) == before
     assert ok(s, f"peek {hx(VA + PAGE)}").int("val") == 0x5a5a
 
 
