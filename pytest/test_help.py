@@ -218,3 +218,15 @@ def test_no_memory_says_pages_ran_out(target):
     assert "L1" in text and "fail nomem" in text, text
     text = reason(s, "pmm alloc 0x100000", "NO_MEMORY")
     assert "1048576" in text, text
+
+
+def test_busy_pmm_free_names_where_the_frame_is_mapped(target):
+    s = target
+    pa = ok(s, "pmm alloc 2").int("pa")
+    ok(s, f"map 0x456000 {pa + 0x1000:#x} 4K read")
+    text = reason(s, f"pmm free {pa:#x} 2", "BUSY")
+    assert f"{pa + 0x1000:#x}" in text and "0x456000" in text and "space 1" in text, text
+    ok(s, "unmap 0x456000 4K")
+    virt = ok(s, f"physmap map {pa:#x} 4K read,write").int("virt")
+    text = reason(s, f"pmm free {pa:#x} 2", "BUSY")
+    assert f"{virt:#x}" in text and "physmap" in text, text

@@ -54,6 +54,8 @@ int why_user_op(int rc, const struct args *a, u32 kva, u32 kpa, u32 klen,
                 u32 len, u32 align, u32 attrs);
 /* Why frames [pa, pa+len) may not be mapped (RANGE); true if said. */
 bool why_frames(paddr_t pa, u32 len);
+/* Where frame pa is still mapped (an address space and VA, or physmap). */
+void why_frame_user(paddr_t pa);
 /* The first mapped page of [va, va+len) in the current address space. */
 void why_mapped(vaddr_t va, u32 len);
 /* BAD_ARG for an attribute set no mapping may have; true if said. */

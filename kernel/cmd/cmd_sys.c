@@ -205,9 +205,7 @@ static void why_free(int rc, paddr_t pa, u32 count)
     for (u64 p = pa; p < (u64)pa + (u64)count * PAGE_SIZE; p += PAGE_SIZE) {
         struct page_info *pi = pmm_page((paddr_t)p);
         if (rc == E_BUSY && pi && pi->mapcount) {
-            why("frame ");
-            why_hex((paddr_t)p);
-            why(" is still mapped");
+            why_frame_user((paddr_t)p);
             return;
         }
         if (rc != E_BUSY && (!pi || pi->use != PG_FRAME)) {

@@ -6,6 +6,7 @@
  * or mapping that was wrong. They only read.
  */
 #include "cmd.h"
+#include "kspace.h"
 #include "pmm.h"
 #include "vm.h"
 
@@ -131,6 +132,41 @@ void why_mapped(vaddr_t va, u32 len)
         return;
     }
     why("an L2 table is already under the range (pt unmap frees it)");
+}
+
+/* A user mapping of frame pa (ctx), found by a walk. */
+struct frame_user { paddr_t pa; struct pt_entry e; };
+
+static int maps_frame(const struct pt_entry *e, void *ctx)
+{
+    struct frame_user *u = ctx;
+    if ((e->attrs & ATTR_INTERRUPT) || u->pa < e->pa || u->pa - e->pa >= e->size)
+        return 0;
+    u->e = *e;
+    return 1;
+}
+
+void why_frame_user(paddr_t pa)
+{
+    struct frame_user u = { pa, { 0 } };
+    struct physmap_info m;
+    why("frame ");
+    why_hex(pa);
+    for (u32 id = vm_as_next(0); id; id = vm_as_next(id))
+        if (pt_for_each(vm_root(id), 0, USER_TOP, maps_frame, &u)) {
+            why(" is still mapped at ");
+            why_hex(u.e.va + (pa - u.e.pa));
+            why(" in address space ");
+            why_dec(id);
+            return;
+        }
+    for (u32 i = 0; physmap_get(i, &m); i++)
+        if (pa >= ALIGN_DOWN(m.phys, PAGE_SIZE) && pa - m.phys < m.size) {
+            why(" is still mapped by the physmap mapping at ");
+            why_hex(m.virt);
+            return;
+        }
+    why(" is still mapped");
 }
 
 /* The first page of [va, va+len) that is not mapped; false if none. */
