@@ -19,7 +19,8 @@
  * optional one or a word as [name]; names are chosen so that a reader of
  * help (the rig's completion) can tell the kinds: an attribute list is
  * always `attrs`, the words are `user` and `write`, a command name is
- * `command`, and every other name is a number. grammar_parse() matches a request to a form and fills struct args
+ * `command`, and every other name is a number; a subcommand `a|b|c` is
+ * a choice of words. grammar_parse() matches a request to a form and fills struct args
  * with typed values, so a handler never sees a token; every grammar error
  * is E_BAD_ARG (or E_BAD_COMMAND) with a reason naming the argument. The
  * same table produces every usage line of `help`.
