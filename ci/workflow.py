@@ -58,6 +58,8 @@ def script_of(run: str) -> tuple[Path, list[str]]:
 def run_step(step: dict, dry: bool) -> subprocess.CompletedProcess:
     script, args = script_of(step["run"])
     env = dict(os.environ, **step["env"])
+    for k in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):   # not the make that runs us
+        env.pop(k, None)
     if dry:
         env["CI_DRY_RUN"] = "1"
     return subprocess.run(["bash", str(script), *args], cwd=ROOT, env=env,
