@@ -20,7 +20,8 @@ COV_XDIST := $(if $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && echo y),-n 
 # --- ARM: instrumented objects, gcov.c not (it writes the counters out)
 COV_ARM_OBJ := $(patsubst %,$(COV_ARM)/obj/%.o,$(ARM_SRC))
 COV_ARM_DEFS := -DVMK_COVERAGE -DVMK_GCOV_DIR='"$(abspath $(COV_ARM))/runs"'
-COV_ARM_INSTR := -fprofile-arcs -ftest-coverage -fprofile-info-section -fprofile-update=single
+COV_ARM_INSTR := -fprofile-arcs -ftest-coverage -fprofile-info-section -fprofile-update=single \
+                 -fdata-sections
 COV_LIBGCOV = $(shell $(ARM_CC) -march=armv7-a -marm -mfloat-abi=soft -print-file-name=libgcov.a)
 
 $(COV_ARM)/obj/%.c.o: %.c $(HDRS)
@@ -32,13 +33,18 @@ $(COV_ARM)/obj/%.S.o: %.S $(HDRS)
 	$(call say,AS,$< [cov])
 	@mkdir -p $(dir $@)
 	$(Q)$(ARM_CC) $(ARM_CFLAGS) $(COV_ARM_DEFS) $(DEPFLAGS) -D__ASSEMBLY__ -c $< -o $@
-# vmk.ld plus a .gcov_info output section with its bounds, after .rodata
+# vmk.ld plus a .gcov_info output section with its bounds (before
+# .ARM.exidx), and the counters gathered at the start of .bss with theirs
 $(COV_ARM)/vmk-cov.ld: kernel/arch/armv7/vmk.ld
 	@mkdir -p $(dir $@)
 	$(Q)awk '/^    \.ARM\.exidx/ { print "    .gcov_info : AT(ADDR(.gcov_info) - PV_OFFSET) {"; \
 	    print "        __gcov_info_start = .;"; print "        KEEP(*(.gcov_info))"; \
-	    print "        __gcov_info_end = .;"; print "    }"; print "" } { print }' $< > $@
-	@grep -q __gcov_info_start $@ || { echo "coverage: no .ARM.exidx in vmk.ld to put .gcov_info before" >&2; exit 1; }
+	    print "        __gcov_info_end = .;"; print "    }"; print "" } \
+	    /^        \*\(\.bss \.bss\.\* COMMON\)/ { print "        . = ALIGN(8);"; \
+	    print "        __gcov_ctr_start = .;"; print "        *(.bss.__gcov0.*)"; \
+	    print "        __gcov_ctr_end = .;" } { print }' $< > $@
+	@grep -q __gcov_info_start $@ && grep -q __gcov_ctr_start $@ || \
+	    { echo "coverage: vmk.ld has no .ARM.exidx or .bss input line to extend" >&2; rm -f $@; exit 1; }
 $(COV_ARM)/vmk.elf: $(COV_ARM_OBJ) $(COV_ARM)/vmk-cov.ld
 	$(call say,LD,$@)
 	$(Q)$(ARM_CC) $(ARM_CFLAGS) -nostdlib -static -T $(COV_ARM)/vmk-cov.ld -Wl,--build-id=none \

@@ -13,10 +13,15 @@
  * <run> is a number no other run has taken: the first dump claims
  * VMK_GCOV_DIR/<run>.run (open for reading fails: free; then created).
  *
- * When: before the `ready` line and before every final reply line (the rig
- * may kill QEMU as soon as it has the reply, so the counters must be out
- * before it), and at exit. Each dump writes the run's counters so far,
- * replacing the previous dump of the same run.
+ * When: at exit, and before the `ready` line and before each final reply
+ * line whose request reached code that no request of this run had reached
+ * before (the rig may kill QEMU as soon as it has the reply, so that much
+ * must be out before it). Which is known from the counters themselves:
+ * vmk-cov.ld gathers them (-fdata-sections: .bss.__gcov0.*) between
+ * __gcov_ctr_start and __gcov_ctr_end, and a bitmap remembers which were
+ * non-zero at the last dump. Each dump writes the run's counters so far,
+ * replacing the previous dump of the same run: the lines and branches a
+ * killed run reached are all there, its counts may stop at its last dump.
  */
 #ifdef VMK_COVERAGE
 #include <gcov.h>
@@ -36,6 +41,10 @@
 
 extern const struct gcov_info *const __gcov_info_start[];
 extern const struct gcov_info *const __gcov_info_end[];
+extern u32 __gcov_ctr_start[], __gcov_ctr_end[];   /* 64-bit counters */
+
+#define MAX_COUNTERS (64 * 1024)
+static u32 seen[MAX_COUNTERS / 32];     /* counter i non-zero at the last dump */
 
 static u32 gcov_semihost(u32 op, const void *arg)
 {
@@ -192,13 +201,33 @@ void vmk_gcov_dump(void)
     dumping = false;
 }
 
-/* arch_write's hook: dumps before a line that a driver waits for (a final
- * reply line or `ready`), so a driver that kills QEMU after it lost nothing. */
+/* True if a counter is non-zero that was zero at the last call (marks it). */
+static bool new_hits(void)
+{
+    u32 n = (u32)(__gcov_ctr_end - __gcov_ctr_start) / 2;
+    bool any = false;
+
+    if (n > MAX_COUNTERS)
+        return true;
+    for (u32 i = 0; i < n; i++) {
+        const u32 *c = &__gcov_ctr_start[2 * i];
+        if ((c[0] | c[1]) && !(seen[i >> 5] & (1u << (i & 31)))) {
+            seen[i >> 5] |= 1u << (i & 31);
+            any = true;
+        }
+    }
+    return any;
+}
+
+/* arch_write's hook: before a line a driver waits for (a final reply line
+ * or `ready`), dumps if the run reached new code, so a driver that kills
+ * QEMU once it has the line loses no line or branch. */
 void vmk_gcov_before_write(const char *s, u32 n)
 {
     if ((n >= 2 && s[0] == 'o' && s[1] == 'k') ||
         (n >= 3 && s[0] == 'e' && s[1] == 'r' && s[2] == 'r') ||
         (n >= 5 && s[0] == 'r' && s[1] == 'e' && s[2] == 'a' && s[3] == 'd' && s[4] == 'y'))
-        vmk_gcov_dump();
+        if (new_hits())
+            vmk_gcov_dump();
 }
 #endif /* VMK_COVERAGE */
