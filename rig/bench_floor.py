@@ -47,6 +47,35 @@ def ready_time(config: TargetConfig, marker: bytes = b"ready", timeout: float = 
         link.close()
 
 
+def ready_cpu_ms(config: QemuConfig, marker: bytes = b"ready", timeout: float = 20.0) -> float:
+    """CPU milliseconds (user + system) QEMU spends from exec to `marker`:
+    less moved by other load than the wall time. QEMU runs on pipes here;
+    once the line is out it blocks reading input, so what it used by the
+    kill is what the boot cost."""
+    proc = subprocess.Popen(config.argv(), cwd=str(config.cwd), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        buf, deadline = b"", time.monotonic() + timeout
+        while not any(l.startswith(marker) for l in buf.split(b"\n")[:-1]):
+            r, _, _ = select.select([proc.stdout], [], [], max(deadline - time.monotonic(), 0))
+            data = os.read(proc.stdout.fileno(), 65536) if r else None
+            if not data:
+                raise RuntimeError(f"no {marker!r} line from {config}: {buf[-200:]!r}")
+            buf += data
+        time.sleep(0.02)            # let it reach the blocking read
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0             # reaped here, not by Popen
+    proc.stdin.close()
+    proc.stdout.close()
+    return (usage.ru_utime + usage.ru_stime) * 1e3
+
+
 class RawChannel:
     """A request/reply loop by hand over one file descriptor."""
 

@@ -20,6 +20,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "mm.h"
@@ -105,7 +106,7 @@ static void map_unmap(const char *name, vaddr_t va, paddr_t pa, u32 len, u32 pag
 }
 
 /* One `map` of 1 GiB (64 supersections) and its floor of 1024 stores. */
-static void map_1g(void)
+static void map_1g(int last)
 {
     double best = 1e30, unmap = 1e30, floor = 1e30;
 
@@ -131,7 +132,7 @@ static void map_1g(void)
         floor = min2(floor, now_ns() - f0);
     }
     printf("    \"map_1GiB\": {\"ns\": %.2f, \"floor_ns\": %.2f, \"unit\": \"ns per map\", "
-           "\"stores\": 1024, \"unmap_ns\": %.2f},\n", best, floor, unmap);
+           "\"stores\": 1024, \"unmap_ns\": %.2f}%s\n", best, floor, unmap, last ? "" : ",");
 }
 
 /* ns per software translation over a range of 4K pages, beside two
@@ -176,16 +177,26 @@ static void translate(void)
            "\"ns per translate\", \"pages\": %u}\n", best, floor, pages);
 }
 
-int main(void)
+/* `bench_core [figure]`: all figures, or only the one named (4K, 64K, 1M,
+ * 16M, 1GiB, translate: to profile it alone under perf or callgrind). */
+int main(int argc, char **argv)
 {
+    const char *only = argc > 1 ? argv[1] : NULL;
+#define WANT(n) (!only || !strcmp(only, n))
     boot();
     printf("{\"host_core\": {\n");
-    map_unmap("4K", 0x10001000u, 0x10000000u, 64u << 20, SZ_4K, 1, 0);
-    map_unmap("64K", 0x10010000u, 0x20000000u, 256u << 20, SZ_64K, 16, 0);
-    map_unmap("1M", 0x10100000u, 0x20000000u, 512u << 20, SZ_1M, 1, 0);
-    map_unmap("16M", 0x11000000u, 0x80000000u, 1024u << 20, SZ_16M, 16, 0);
-    map_1g();
-    translate();
+    if (WANT("4K"))
+        map_unmap("4K", 0x10001000u, 0x10000000u, 64u << 20, SZ_4K, 1, !!only);
+    if (WANT("64K"))
+        map_unmap("64K", 0x10010000u, 0x20000000u, 256u << 20, SZ_64K, 16, !!only);
+    if (WANT("1M"))
+        map_unmap("1M", 0x10100000u, 0x20000000u, 512u << 20, SZ_1M, 1, !!only);
+    if (WANT("16M"))
+        map_unmap("16M", 0x11000000u, 0x80000000u, 1024u << 20, SZ_16M, 16, !!only);
+    if (WANT("1GiB"))
+        map_1g(!!only);
+    if (WANT("translate"))
+        translate();
     printf("}}\n");
     return 0;
 }
