@@ -38,4 +38,4 @@ $(BENCH_FLOOR_ELF): kernel/test/bench/ready.S kernel/test/bench/ready.ld
 $(BENCH_EMPTY_AFL): kernel/test/bench/fuzz_empty.c
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) -O2 $< -o $@ 2>/dev/null
+	$(Q)$(FUZZ_CC) -O2 $< -o $@

@@ -27,7 +27,7 @@
 #include "sim.h"
 #include "vm.h"
 
-#define REPS 15
+#define REPS 25
 
 static double now_ns(void)
 {

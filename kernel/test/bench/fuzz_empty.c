@@ -5,6 +5,7 @@
  * per exec on this machine.
  */
 #include <stddef.h>
+#include <unistd.h>     /* read(): the test-case macros fall back to stdin */
 
 __AFL_FUZZ_INIT();
 
