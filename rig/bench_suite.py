@@ -63,7 +63,8 @@ def figure(name: str, value: Optional[float], floor: Optional[float], unit: str,
     the target it must meet with `op`, and whether it does."""
     if ratio is None and value is not None and floor:
         ratio = value / floor
-    status = "unavailable" if ratio is None else "info" if op == INFO else None
+    status = ("info" if op == INFO and value is not None else
+              "unavailable" if ratio is None else "info" if op == INFO else None)
     if status is None:
         ok = {LE: ratio <= target + 1e-9, GE: ratio >= target - 1e-9,
               EQ: abs(ratio - target) < 1e-9}[op]
@@ -170,6 +171,33 @@ def bench_round_trips(blocks: int, per_block: int, line: str = "info") -> list[d
                 rows.append(figure(name, _median(rs), _median(rr), "req/s", GE, 0.9,
                                    ratio=_median(ratios), request=line))
     return rows
+
+
+def profile_rig(requests: int = 3000, line: str = "info") -> dict:
+    """Where the rig's time per request goes (cProfile over Session.ok on
+    host stdio): microseconds per request of the costliest functions, the
+    raw loop's own syscalls (write, select/read) included."""
+    import cProfile
+    import pstats
+    with Session(rig_config.make_config("host")) as s:
+        for _ in range(100):
+            s.ok(line)
+        prof = cProfile.Profile()
+        t0 = time.perf_counter()
+        prof.enable()
+        for _ in range(requests):
+            s.ok(line)
+        prof.disable()
+        wall = time.perf_counter() - t0
+        s.exit(0)
+    stats = pstats.Stats(prof).stats
+    rows = sorted(((tt, f"{Path(fn).name}:{name}" if fn != "~" else name)
+                   for (fn, _, name), (_, _, tt, _, _) in stats.items()), reverse=True)
+    top = {name: round(tt / requests * 1e6, 2) for tt, name in rows[:10]}
+    return figure("rig_profile", wall / requests * 1e6, None, "us per request", INFO, None,
+                  ratio=None, note="cProfile of Session.ok('info') on host stdio (profiled, "
+                                   "so slower than unprofiled): us per request of the top "
+                                   "functions in top_us", top_us=top)
 
 
 # ------------------------------------------------------------ vmsim, piped
@@ -335,6 +363,9 @@ def table(rows: list[dict]) -> str:
                    f"{f(r.get('baseline_ratio'), 8, 3)} {f(r.get('change'), 7, 3)}")
         if r.get("note") and r["status"] in ("unavailable", "MISS"):
             out.append(f"{'':<22}   {r['note']}")
+        if r.get("top_us"):
+            out.append(f"{'':<22}   us/request: " + ", ".join(
+                f"{k.replace('<built-in method ', '').rstrip('>')} {v}" for k, v in r["top_us"].items()))
     return "\n".join(out)
 
 
@@ -348,7 +379,7 @@ def run(args: argparse.Namespace) -> dict:
     steps = [
         ("ready", "launch-to-ready (vmk vs ready.elf)", lambda: bench_ready(reps)),
         ("rig", "round trips (rig vs raw loop)",
-         lambda: bench_round_trips(reps, 200 if args.quick else 1000)),
+         lambda: bench_round_trips(3 * reps, 100 if args.quick else 200) + [profile_rig()]),
         ("vmsim", "vmsim piped mixed script", lambda: bench_vmsim_piped(reps)),
         ("core", "host core vs store floor", lambda: bench_core(3 if not args.quick else 1)),
         ("pt", "page-table memory", lambda: bench_pt_memory("host") + bench_pt_memory("qemu")),
