@@ -13,3 +13,10 @@ mk() {
     make "$@"
   fi
 }
+# The targets `make test` runs, in order (its recipe's `$(MAKE) <target>`
+# lines), so that the CI steps follow it when a stage is added.
+test_stages() {
+  awk '/^test:/ { r = 1; next } r && /^\t/ { if (match($0, /\$\(MAKE\)[ \t]+[^ \t]+/)) {
+         s = substr($0, RSTART, RLENGTH); sub(/\$\(MAKE\)[ \t]+/, "", s); print s } next }
+       r { r = 0 }' Makefile
+}
