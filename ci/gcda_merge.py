@@ -3,11 +3,11 @@
     python3 ci/gcda_merge.py RUNS_DIR
 
 RUNS_DIR holds <run>.<path with '/' as '#'> files (kernel/arch/armv7/gcov.c);
-each path's runs are added (arc counters summed, runs summed, sum_max the
-largest) and written to <path>, beside the object's .gcno, where gcov looks.
+each path's runs are added as libgcov adds a run to a .gcda (counters,
+runs and sum_max summed; byte for byte what gcov-tool merge writes) and written to <path>, beside the object's .gcno, where gcov looks.
 The format is GCC 12's: a header (magic, version, stamp, checksum), then
-records (tag, length in bytes, data); a counter record whose length is
-negative stands for that many bytes of zero counters.
+records (tag, length in bytes, data), then a zero word; a counter record
+whose length is negative stands for that many bytes of zero counters.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ HEADER_WORDS = 4
 
 
 def parse(data: bytes) -> tuple[tuple[int, ...], list[list]]:
-    """(header words, [[tag, payload]]), counters as lists of ints."""
+    """(header words, [[tag, payload]]), counters as lists of ints; the
+    stream must end with its end marker (a zero word)."""
     if len(data) < 16:
         raise ValueError("short .gcda")
     header = struct.unpack_from("<4I", data, 0)
@@ -33,6 +34,8 @@ def parse(data: bytes) -> tuple[tuple[int, ...], list[list]]:
     recs, off = [], 16
     while off + 8 <= len(data):
         tag, length = struct.unpack_from("<Ii", data, off)
+        if tag == 0:
+            break
         off += 8
         if tag & 0xFFFF0000 == TAG_COUNTER_BASE or (tag & 0xFF000000 == 0x01000000 and tag != TAG_FUNCTION):
             if length < 0:            # all zero, no payload
@@ -47,6 +50,8 @@ def parse(data: bytes) -> tuple[tuple[int, ...], list[list]]:
                 raise ValueError(f"negative length for tag {tag:#x}")
             recs.append([tag, list(struct.unpack_from(f"<{length // 4}I", data, off))])
             off += length
+    if data[off:] != b"\0\0\0\0":
+        raise ValueError("no end marker (a run killed while it wrote?)")
     return header, recs
 
 
@@ -56,7 +61,7 @@ def merge(into: list[list], other: list[list]) -> None:
         raise ValueError("runs of different builds")
     for a, b in zip(into, other):
         if a[0] == TAG_OBJECT_SUMMARY:
-            a[1] = [a[1][0] + b[1][0], max(a[1][1], b[1][1])]
+            a[1] = [a[1][0] + b[1][0], a[1][1] + b[1][1]]
         elif a[0] & 0xFF000000 == 0x01000000 and a[0] != TAG_FUNCTION:
             a[1] = [x + y for x, y in zip(a[1], b[1])]
         elif a[1] != b[1]:
@@ -67,12 +72,16 @@ def serialize(header: tuple[int, ...], recs: list[list]) -> bytes:
     out = [struct.pack("<4I", *header)]
     for tag, values in recs:
         if tag & 0xFF000000 == 0x01000000 and tag != TAG_FUNCTION:
+            if not any(values):         # as libgcov: no payload, negative length
+                out.append(struct.pack("<Ii", tag, -8 * len(values)))
+                continue
             words = []
             for v in values:
                 words += [v & 0xFFFFFFFF, (v >> 32) & 0xFFFFFFFF]
         else:
             words = values
         out.append(struct.pack(f"<Ii{len(words)}I", tag, 4 * len(words), *words))
+    out.append(b"\0\0\0\0")
     return b"".join(out)
 
 
