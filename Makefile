@@ -50,7 +50,7 @@ else
   say  = @:
 endif
 
-.PHONY: all deps run test unit pytest debug clean bench fuzz fuzz-replay
+.PHONY: all deps run test unit pytest debug clean fuzz fuzz-replay
 all: $(BUILD)/vmk.elf $(HOSTB)/vmsim
 
 deps:
@@ -128,9 +128,6 @@ debug: all
 	$(QEMU_CMD) -s -S & \
 	gdb-multiarch $(BUILD)/vmk.elf -ex 'target remote :1234' -ex 'break kmain'; \
 	kill %1 2>/dev/null || true
-
-bench: all $(HOSTB)/bench_core
-	@$(PYTHON) -m rig bench --core $(HOSTB)/bench_core
 
 clean:
 	rm -rf $(BUILD)
