@@ -181,7 +181,7 @@ static int attrs_valid(u32 attrs)
 }
 
 /* What a frame range must be for `map`: device space, or frames that
- * `pmm alloc` (or growth) handed out. */
+ * `pmm alloc` handed out (growth's frames are the kernel's: RANGE). */
 static int frames_valid(paddr_t pa, u32 len, u32 attrs)
 {
     if (attrs & ATTR_INTERRUPT)
