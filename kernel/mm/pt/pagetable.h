@@ -99,6 +99,30 @@ int pt_map(struct pt_root *r, vaddr_t va, paddr_t pa, u32 len, u32 attrs,
  * there. Otherwise as pt_map. */
 int pt_map1(struct pt_root *r, vaddr_t va, paddr_t pa, u32 size, u32 attrs);
 
+/* The most roots pt_map_multi takes at once. */
+#define PT_MULTI_MAX 1024u
+
+/* pt_map (size 0) or pt_map1 (size = the page size) into n roots at once
+ * (1 <= n <= PT_MULTI_MAX, all user roots or all kernel): every root is
+ * checked first (E_ALREADY_MAPPED if anything is in the way in any of
+ * them), the L2 tables of all are reserved, one frame reference per root
+ * taken, and then each root gets the same pages (a piece goes in L1 only
+ * where every root can take it), or, on error, none does. *entries =
+ * descriptors written in one root. Global user mappings use it (vm). */
+int pt_map_multi(struct pt_root *const *roots, u32 n, vaddr_t va, paddr_t pa,
+                 u32 len, u32 attrs, u32 size, u32 *entries);
+
+/* Holding the L2 reserve across several operations (vm's global
+ * mappings, which change many roots at once): pt_reserve makes sure that
+ * `tables` more L2 tables can be taken, E_NO_MEMORY otherwise (nothing
+ * kept), and until pt_release no operation gives reserved pages back, so
+ * the splits of every root that the reserve counted cannot fail. */
+int  pt_reserve(u32 tables);
+void pt_release(void);
+/* L2 tables that making va and va+len page boundaries needs in r (what
+ * pt_unmap / pt_protect of the range reserve): 0, 1 or 2. */
+u32  pt_cut_tables(const struct pt_root *r, vaddr_t va, u32 len);
+
 /* Unmaps every page in [va, va+len) (4K aligned, else E_ALIGN; holes are
  * fine). A large page the range covers in part is split first (16M -> 1M
  * sections, 1M -> L2 of 4K pages, 64K -> 4K) and only the covered part
@@ -128,6 +152,9 @@ int pt_split(struct pt_root *r, vaddr_t va);
  * physical address. E_ALREADY_MAPPED if a section, supersection, marker or
  * table is there; E_RANGE outside [lo, hi); E_NO_MEMORY. */
 int pt_table_map(struct pt_root *r, vaddr_t va, paddr_t *l2);
+
+/* True if an L2 table is under the 1M region holding va. */
+bool pt_has_table(const struct pt_root *r, vaddr_t va);
 
 /* Unmaps every page of the 1M region holding va and frees its L2 table.
  * E_NOT_MAPPED if no L2 table is there. *unmapped = bytes unmapped. */

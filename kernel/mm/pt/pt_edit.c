@@ -203,14 +203,26 @@ static void cut_at(struct pt_root *r, u64 va)
         pt_split_one(r, (vaddr_t)va);
 }
 
-/* See pt_internal.h. */
-int pt_cut_range(struct pt_root *r, u64 va, u64 end)
+/* Tables that cutting at va and end needs (0, 1 or 2). */
+static u32 cut_tables(const struct pt_root *r, u64 va, u64 end)
 {
     u32 a = cut_needs(r, va), b = cut_needs(r, end);
 
     if (a && b && (va >> 20) == (end >> 20))
         b = 0;                           /* the same section: one table */
-    if (l2_reserve(a + b))
+    return a + b;
+}
+
+/* See pagetable.h. */
+u32 pt_cut_tables(const struct pt_root *r, vaddr_t va, u32 len)
+{
+    return cut_tables(r, va, (u64)va + len);
+}
+
+/* See pt_internal.h. */
+int pt_cut_range(struct pt_root *r, u64 va, u64 end)
+{
+    if (l2_reserve(cut_tables(r, va, end)))
         return E_NO_MEMORY;
     cut_at(r, va);
     cut_at(r, end);
