@@ -48,6 +48,8 @@
 
 #include "types.h"
 
+struct arch_boot;
+
 #define PT_TLB_VA_MAX 16
 
 struct pt_root {
@@ -183,14 +185,15 @@ int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
              const char **what);
 
 /* Kernel boot: sets every entry of the kernel L1 to its boot value: the
- * direct map (global, privileged RW, normal, execute allowed, 1M sections)
- * for all of RAM, the vector page at 0xffff0000 (privileged, read+execute,
- * global, 4K, in an L2 table from the allocator), invalid elsewhere. An
- * entry the CPU may be running through is rewritten with the same value,
- * never cleared in between. Flushes the whole TLB.
+ * direct map (global, privileged, normal, 1M sections) for all of RAM of
+ * *b, read+execute over [text_base, text_end) and read+write, never
+ * execute, elsewhere (W^X); the vector page at 0xffff0000 (privileged,
+ * read+execute, global, 4K, in an L2 table from the allocator); invalid
+ * elsewhere. An entry the CPU may be running through keeps its frame,
+ * size and memory type (only permissions change), never cleared in
+ * between. Flushes the whole TLB.
  * E_NO_MEMORY only if RAM is too small to hold one table page. */
-int pt_kernel_init(struct pt_root *k, paddr_t ram_base, u32 ram_size,
-                   paddr_t vectors_pa);
+int pt_kernel_init(struct pt_root *k, const struct arch_boot *b);
 
 /* Resets the module's state (partial-table list). Called by mm_init. */
 void pt_init(void);
