@@ -254,3 +254,82 @@ def test_fault_injection_during_a_global_map_into_many_spaces_rolls_back(target)
         expect_tr(s, 0x02100000, a + 0x10000, 64 * K, attrs("write", "global"))
     ok(s, "unmap 0x020f0000 0x20000")
     assert stats(s) == base
+
+
+def test_a_new_space_gets_every_global_page_or_fails_cleanly(target):
+    """`as new` copies the global pages into the new space's tables; a page
+    allocation failing on the way leaves no space, table or frame behind."""
+    s = target
+    a = alloc(s, 17, 64 * K)
+    ok(s, f"map 0x00300000 {hx(a)} 0x11000 read,write,global,lock")
+    base, spaces_before = stats(s), as_list(s)
+    for n in range(1, 10):
+        ok(s, f"fail nomem {n}")
+        r = s.request("as new")
+        if r.ok:
+            break
+        assert r.code == "NO_MEMORY", r.final.raw
+        assert stats(s) == base and as_list(s).keys() == spaces_before.keys()
+        check(s)
+    assert n >= 3, "the L1 (2 pages) and a table page must each fail once"
+    ok(s, "fail nomem 0")
+    new = r.int("as")
+    switch(s, new)
+    expect_tr(s, 0x00300000, a, 64 * K, attrs("write", "lock", "global"))
+    expect_tr(s, 0x00310000, a + 0x10000, PAGE, attrs("write", "lock", "global"))
+
+
+def test_a_global_grow_mapping_grows_in_every_space(target):
+    s = target
+    spaces(s, 2)
+    before = stats(s)
+    a = alloc(s)
+    ok(s, f"map {hx(VA)} {hx(a)} 4K read,write,global,grow_up")
+    switch(s, 2)
+    r = ok(s, f"poke {hx(VA + PAGE + 8)} 0x7777")
+    g = r.events_named("grow")
+    assert len(g) == 1 and g[0].int("va") == VA + PAGE, str(r)
+    g = g[0].int("pa")
+    switch(s, 1)
+    expect_tr(s, VA + PAGE, g, PAGE, attrs("write", "grow_up", "global"))
+    assert peek(s, VA + PAGE + 8) == 0x7777
+    ok(s, f"unmap {hx(VA)} 8K")                 # from every space: the grown
+    switch(s, 2)                                # frame goes back
+    not_mapped(s, VA + PAGE)
+    free(s, a)
+    assert stats(s) == before
+
+
+def test_protect_cannot_make_a_private_page_global_beside_other_spaces(target):
+    """Making a private page global would have to enter it in every other
+    space, over what they map there: FLAGS_CONFLICT (map it global
+    instead). With one space it is as in version 1."""
+    s = target
+    a = alloc(s)
+    ok(s, f"map {hx(VA)} {hx(a)} 4K read,write")
+    ok(s, f"protect {hx(VA)} 4K read,write,global")     # one space: fine
+    expect_tr(s, VA, a, PAGE, attrs("write", "global"))
+    ok(s, f"protect {hx(VA)} 4K read,write")
+    spaces(s, 2)
+    err(s, f"protect {hx(VA)} 4K read,write,global", "FLAGS_CONFLICT")
+    expect_tr(s, VA, a, PAGE, attrs("write"))
+    switch(s, 2)
+    not_mapped(s, VA)
+
+
+def test_pt_unmap_takes_the_regions_global_pages_from_every_space(target):
+    s = target
+    spaces(s, 2)
+    before = stats(s)
+    a = alloc(s, 2)
+    switch(s, 2)
+    ok(s, f"map {hx(VA + 8 * PAGE)} {hx(DEV)} 4K read")       # 2's own page
+    ok(s, f"map {hx(VA)} {hx(a)} 4K read,write,global")
+    switch(s, 1)
+    assert ok(s, f"pt unmap {hx(VA)}").int("unmapped") == PAGE
+    switch(s, 2)
+    not_mapped(s, VA)
+    expect_tr(s, VA + 8 * PAGE, DEV, PAGE, attrs())
+    ok(s, f"unmap {hx(VA + 8 * PAGE)} 4K")
+    free(s, a, 2)
+    assert stats(s) == before
