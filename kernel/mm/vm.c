@@ -25,6 +25,7 @@ static struct {
     const struct pt_root *kernel;  /* id 0: the kernel's half (mm's) */
     struct vm_as as[VM_AS_MAX];    /* index = id; as[0] unused */
     u32 current;                   /* current user address space, >= 1 */
+    u32 top;                       /* no live space has an id >= top */
     struct vg_set set;             /* scratch: the spaces a global request
                                       acts on (filled by spaces()) */
 } vm;
@@ -35,6 +36,7 @@ void vm_init(const struct pt_root *kernel)
         vm.as[i].live = false;
     vm.kernel = kernel;
     vm.current = 0;
+    vm.top = 1;
 }
 
 /* The root of a live user address space, its TLB tag brought up to date:
@@ -65,7 +67,7 @@ static const struct vg_set *spaces(u32 id, bool others_only)
         s->root[0] = root_of(id);
         s->n = 1;
     }
-    for (u32 i = 1; i < VM_AS_MAX; i++) {
+    for (u32 i = 1; i < vm.top; i++) {
         if (!vm.as[i].live || i == id)
             continue;
         s->id[s->n] = i;
@@ -121,6 +123,7 @@ int vm_as_new(u32 *id)
         .live = true,
         .root = { .l1 = l1, .lo = 0, .hi = USER_TOP, .is_kernel = false },
     };
+    vm.top = n + 1 > vm.top ? n + 1 : vm.top;
     /* Every global user page is in every space (vm_global.h): copy them
      * from the current one; on failure the new space goes again, so
      * nothing has changed. */
