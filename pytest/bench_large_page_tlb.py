@@ -1,6 +1,21 @@
+"""Cost of the TLB maintenance of a large page on QEMU, through the protocol.
+
+    python3 pytest/bench_large_page_tlb.py KERNEL[,KERNEL...] N
+
+Boots one QEMU per kernel (side by side, so that they share the machine's
+load), maps a 64K, 1M and 16M page (private, then global) in each, and
+N times: `protect` the page (execute on, off) and then `sum` 64 other 4K
+pages (what a wide flush makes refill). Prints the medians per kernel.
+
+The figures in kernel/mm/pt/pt_tlb.c came from four builds of the kernel
+that differed only in tlb_note_large (kernel/mm/pt/pt_tlb.c) for pages
+above 4K: one TLBIMVA at the base (the old code, stale on QEMU); a
+TLBIMVA(A) for every 4K page of it; TLBIASID (TLBIALL if global); TLBIALL.
+Not a test (pytest does not collect it): a measurement on demand.
+"""
 import sys, time, statistics
 from pathlib import Path
-sys.path.insert(0, '/work/wt-core6')
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from rig import QemuConfig, Session
 K, M = 1024, 1024 * 1024
 VA, W = 0x01000000, 0x00400000
