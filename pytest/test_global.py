@@ -300,21 +300,80 @@ def test_a_global_grow_mapping_grows_in_every_space(target):
     assert stats(s) == before
 
 
-def test_protect_cannot_make_a_private_page_global_beside_other_spaces(target):
-    """Making a private page global would have to enter it in every other
-    space, over what they map there: FLAGS_CONFLICT (map it global
-    instead). With one space it is as in version 1."""
+def test_protect_to_global_enters_a_private_page_in_every_space(target):
+    """protect with `global` shares the page: it is entered in every other
+    space (which must have nothing there: ALREADY_MAPPED), and unmapping
+    it from any space then unmaps it in all."""
     s = target
-    a = alloc(s)
-    ok(s, f"map {hx(VA)} {hx(a)} 4K read,write")
-    ok(s, f"protect {hx(VA)} 4K read,write,global")     # one space: fine
-    expect_tr(s, VA, a, PAGE, attrs("write", "global"))
-    ok(s, f"protect {hx(VA)} 4K read,write")
+    spaces(s, 3)
+    before = stats(s)
+    a = alloc(s, 16, 64 * K)
+    ok(s, f"map {hx(VA)} {hx(a)} 64K read,write")
+    poke(s, VA + 0x8000, 0x4242)
+    switch(s, 3)
+    ok(s, f"map {hx(VA + 0x20000)} {hx(DEV)} 4K read")       # beside: fine
+    switch(s, 1)
+    ok(s, f"protect {hx(VA + 0x8000)} 4K read,global,lock")   # splits the 64K
+    for id_ in (1, 2, 3):
+        switch(s, id_)
+        expect_tr(s, VA + 0x8000, a + 0x8000, PAGE, attrs("lock", "global"))
+        assert peek(s, VA + 0x8000) == 0x4242
+    not_mapped(s, VA)                                          # in 3: only the
+    switch(s, 1)                                               # page made global
+    expect_tr(s, VA, a, PAGE, attrs("write"))
+    check(s)
+    switch(s, 2)
+    err(s, f"unmap {hx(VA + 0x8000)} 4K", "BUSY")
+    ok(s, f"protect {hx(VA + 0x8000)} 4K read,global")
+    ok(s, f"unmap {hx(VA + 0x8000)} 4K")
+    switch(s, 1)
+    not_mapped(s, VA + 0x8000)
+    ok(s, f"unmap {hx(VA)} 64K")
+    switch(s, 3)
+    ok(s, f"unmap {hx(VA + 0x20000)} 4K")
+    free(s, a, 16)
+    assert stats(s) == before
+
+
+def test_protect_to_global_over_another_spaces_page_is_already_mapped(target):
+    s = target
+    a, b = alloc(s), alloc(s)
     spaces(s, 2)
-    err(s, f"protect {hx(VA)} 4K read,write,global", "FLAGS_CONFLICT")
+    ok(s, f"map {hx(VA)} {hx(a)} 4K read,write")
+    switch(s, 2)
+    ok(s, f"map {hx(VA)} {hx(b)} 4K read,write")
+    switch(s, 1)
+    before = stats(s)
+    err(s, f"protect {hx(VA)} 4K read,write,global", "ALREADY_MAPPED")
+    assert stats(s) == before
     expect_tr(s, VA, a, PAGE, attrs("write"))
     switch(s, 2)
-    not_mapped(s, VA)
+    expect_tr(s, VA, b, PAGE, attrs("write"))
+
+
+def test_fault_injection_during_protect_to_global_rolls_back(target):
+    s = target
+    ids = spaces(s, 4)
+    a = alloc(s, 2)
+    ok(s, f"map 0x02300000 {hx(a)} 8K read,write")
+    base = stats(s)
+    for n in range(1, 20):
+        ok(s, f"fail nomem {n}")
+        r = s.request("protect 0x02300000 8K read,write,global")
+        if r.ok:
+            break
+        assert r.code == "NO_MEMORY", r.final.raw
+        assert stats(s) == base
+        expect_tr(s, 0x02300000, a, PAGE, attrs("write"))
+        for id_ in ids[1:]:
+            switch(s, id_)
+            not_mapped(s, 0x02300000)
+        switch(s, 1)
+    assert n >= 2
+    ok(s, "fail nomem 0")
+    for id_ in ids:
+        switch(s, id_)
+        expect_tr(s, 0x02301000, a + PAGE, PAGE, attrs("write", "global"))
 
 
 def test_pt_unmap_takes_the_regions_global_pages_from_every_space(target):

@@ -370,11 +370,6 @@ int vm_protect_in(u32 id, vaddr_t va, u32 len, u32 attrs)
     if (!rc) rc = attrs_valid(attrs);
     if (!rc && !swattr_can_set())
         rc = E_NO_MEMORY;
-    /* Making private pages global would need them in every other space
-     * too, over whatever those map there: map them global instead. */
-    if (!rc && (attrs & ATTR_GLOBAL) && spaces(id, true)->n &&
-        vg_any_private(root_of(id), va, len))
-        rc = E_FLAGS_CONFLICT;
     if (!rc)
         rc = vg_change(root_of(id), spaces(id, true), VG_PROTECT, va, len,
                        attrs, NULL);

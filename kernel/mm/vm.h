@@ -152,15 +152,16 @@ int vm_unmap1(vaddr_t va, struct pt_entry *was);
 /* Sets the attributes of every page in [va, va+len) to attrs: hardware
  * bits in the descriptors (interrupt pages stay interrupt pages), the
  * software bits beside them; the range's global pages change in every
- * space (without ATTR_GLOBAL they become private in each). Large pages the range covers in part are
+ * space (without ATTR_GLOBAL they become private in each), and with
+ * ATTR_GLOBAL its private pages become global: entered in every space. Large pages the range covers in part are
  * split (up to two L2 tables allocated). Flushes the TLB for every valid
  * page whose descriptor changed (break-before-make).
  *   range errors of [va, va+len)
  *   E_BAD_ARG    device with execute or nocache
  *   E_NO_MEMORY  no room for the software attributes
- *   E_FLAGS_CONFLICT  attrs has ATTR_GLOBAL, the range holds a private
- *                page, and other user spaces exist (it would have to be
- *                entered in them: map it global instead)
+ *   E_ALREADY_MAPPED  attrs has ATTR_GLOBAL and another user space maps
+ *                something where a private page of the range is (made
+ *                global, it is entered in every space)
  *   E_NOT_MAPPED a page of the range is not mapped
  *   E_NO_MEMORY  a split needs an L2 table and none is free */
 int vm_protect(vaddr_t va, u32 len, u32 attrs);

@@ -116,23 +116,92 @@ static int all_mapped(const struct pt_root *r, u64 va, u64 end)
     return 0;
 }
 
+/* ---- protect making private pages global ---------------------------------- */
+
+struct share {
+    const struct vg_set *others;
+    u64 lo, hi;
+    u32 tables;           /* L2 tables the others will need */
+    u64 next_region;      /* regions below this one are counted */
+    bool any;             /* a private page is in the range */
+    int rc;
+};
+
+static int any_visit(const struct pt_entry *e, void *p)
+{
+    (void)e; (void)p;
+    return 1;
+}
+
+/* Check pass over x's pages before the protect: every private piece of
+ * [lo, hi) must be free in every other space (E_ALREADY_MAPPED). Each
+ * space will need an L2 table for each 1M region that the piece does not
+ * fill with one section or supersection (x's splits leave 4K or 64K pages
+ * there) and where it has none. */
+static int share_visit(const struct pt_entry *e, void *p)
+{
+    struct share *c = p;
+    u64 s = e->va > c->lo ? e->va : c->lo;
+    u64 t = (u64)e->va + e->size < c->hi ? (u64)e->va + e->size : c->hi;
+
+    if (e->attrs & ATTR_GLOBAL)
+        return 0;
+    c->any = true;
+    for (u32 i = 0; i < c->others->n; i++)
+        if (pt_for_each(c->others->root[i], (vaddr_t)s, (vaddr_t)t, any_visit, NULL))
+            return c->rc = E_ALREADY_MAPPED;
+    for (u64 r = ALIGN_DOWN(s, SZ_1M); r < t; r += SZ_1M) {
+        bool whole = e->size >= SZ_1M && s <= r && t >= r + SZ_1M;
+        for (u32 i = 0; i < c->others->n; i++) {
+            bool table = pt_has_table(c->others->root[i], (vaddr_t)r);
+            if (whole && table)
+                return c->rc = E_ALREADY_MAPPED;  /* a section cannot go */
+            c->tables += !whole && !table && r >= c->next_region;
+        }
+        c->next_region = r + SZ_1M;
+    }
+    return 0;
+}
+
+/* Write pass, after x's protect: each page of x in [lo, hi) that the
+ * others lack was private and is global now: the same page into all. */
+static int share_write(const struct pt_entry *e, void *p)
+{
+    struct share *c = p;
+    struct pt_entry o;
+    int rc;
+
+    if (pt_walk(c->others->root[0], e->va, &o) == 0)
+        return 0;                       /* global before: done by the runs */
+    rc = pt_map_multi(c->others->root, c->others->n, e->va, e->pa, e->size,
+                      e->attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), e->size, NULL);
+    KASSERT(rc == 0);                   /* checked and reserved */
+    return 0;
+}
+
 /* See vm_global.h. */
 int vg_change(struct pt_root *x, const struct vg_set *others, enum vg_op op,
               vaddr_t va, u32 len, u32 attrs, u32 *unmapped)
 {
     struct runs c = { .lo = va, .hi = (u64)va + len, .others = others,
                       .op = op, .attrs = attrs };
+    struct share sh = { .others = others, .lo = va, .hi = (u64)va + len };
+    bool share = op == VG_PROTECT && (attrs & ATTR_GLOBAL) && others->n;
     int rc = 0;
 
     if (op == VG_PROTECT && all_mapped(x, c.lo, c.hi))
         return E_NOT_MAPPED;
+    if (share && pt_for_each(x, va, va + len, share_visit, &sh))
+        return sh.rc;
     if (others->n) {
         c.fn = run_count;
         each_run(x, &c);
     }
-    if (c.count && !swattr_can_set_n(c.count * others->n))
+    if ((c.count || sh.any) &&
+        !swattr_can_set_n((c.count + sh.any) * others->n))
         return E_NO_MEMORY;
-    if (pt_reserve(c.tables + (op == VG_OTHERS ? 0 : pt_cut_tables(x, va, len))))
+    if (pt_reserve(c.tables + sh.tables +
+                   (op == VG_OTHERS ? 0 : pt_cut_tables(x, va, len))))
         return E_NO_MEMORY;
     if (c.count) {
         c.fn = run_apply;
@@ -142,21 +211,14 @@ int vg_change(struct pt_root *x, const struct vg_set *others, enum vg_op op,
         rc = pt_unmap(x, va, len, unmapped);
     else if (op == VG_PROTECT)
         rc = pt_protect(x, va, len, attrs & ATTR_HW_MASK);
+    if (!rc && sh.any) {
+        pt_for_each(x, va, va + len, share_write, &sh);
+        for (u32 i = 0; i < others->n; i++)     /* merges with the runs' */
+            swattr_set(others->id[i], va, va + len, attrs);
+    }
     pt_release();
     KASSERT(rc == 0);              /* checked and reserved above */
     return 0;
-}
-
-/* See vm_global.h. */
-static int private_visit(const struct pt_entry *e, void *p)
-{
-    (void)p;
-    return !(e->attrs & ATTR_GLOBAL);
-}
-
-bool vg_any_private(const struct pt_root *x, vaddr_t va, u32 len)
-{
-    return pt_for_each(x, va, va + len, private_visit, NULL) != 0;
 }
 
 /* ---- a new space ----------------------------------------------------------- */

@@ -46,16 +46,16 @@ enum vg_op {
     VG_OTHERS,    /* only the others' part (the caller does x's) */
 };
 
-/* An unmap or protect of [va, va + len) in space x (root x, id xid) that
- * also acts on x's global pages of the range in every space of `others`
- * (the same pages there), software attributes included. Reserves every
- * split of every space first: E_NO_MEMORY, and E_NOT_MAPPED for a
- * protect over a hole, with nothing changed. Ranges are checked by vm. */
+/* An unmap or protect of [va, va + len) in space x that also acts on x's
+ * global pages of the range in every space of `others` (the same pages
+ * there), software attributes included. A protect to attrs with
+ * ATTR_GLOBAL makes x's private pages of the range global, so it enters
+ * them (after x's splits, the same pages) in every other space, which
+ * must have nothing there: E_ALREADY_MAPPED. Reserves every split and
+ * table of every space first: E_NO_MEMORY, and E_NOT_MAPPED for a protect
+ * over a hole, with nothing changed. Ranges are checked by vm. */
 int vg_change(struct pt_root *x, const struct vg_set *others, enum vg_op op,
               vaddr_t va, u32 len, u32 attrs, u32 *unmapped);
-
-/* True if x maps a non-global page in [va, va + len). */
-bool vg_any_private(const struct pt_root *x, vaddr_t va, u32 len);
 
 /* Enters every global page of src (space src_id), with its software
  * attributes, into dst (space dst_id), a space just made. E_NO_MEMORY if
