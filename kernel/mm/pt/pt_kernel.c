@@ -13,7 +13,7 @@ static u32 kernel_entry(u32 idx, const struct arch_boot *b, paddr_t vt)
     const u32 code = ATTR_READ | ATTR_EXECUTE | ATTR_PRIVILEGED | ATTR_GLOBAL;
     const u32 data = ATTR_READ | ATTR_WRITE | ATTR_PRIVILEGED | ATTR_GLOBAL;
 
-    if (idx == VECTORS_VA >> 20)
+    if (idx == l1_index(VECTORS_VA))
         return vt | L1_TYPE_TABLE;
     if (va >= KERNEL_BASE && va < HEAP_BASE && pa >= b->ram_base &&
         pa + SZ_1M <= (u64)b->ram_base + b->ram_size)
