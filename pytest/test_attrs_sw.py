@@ -321,6 +321,9 @@ def test_unmapping_a_global_page_leaves_no_stale_entry(target):
 
 
 def test_destroying_a_space_flushes_its_global_entries(target):
+    """PROTOCOL 1.1: a global mapping made in space 2 is shared with space
+    1, and destroying 2 leaves it there; once 1 unmaps it, no stale global
+    entry may read the old frame."""
     s = target
     a, b = alloc(s), alloc(s)
     assert ok(s, "as new").int("as") == 2
@@ -330,6 +333,8 @@ def test_destroying_a_space_flushes_its_global_entries(target):
     assert peek(s, VA) == 0xaaaa
     ok(s, "as switch 1")
     ok(s, "as destroy 2")
+    assert peek(s, VA) == 0xaaaa
+    ok(s, f"unmap {hx(VA)} 0x1000")
     ok(s, f"map {hx(VA)} {hx(b)} 0x1000 read,write")
     assert peek(s, VA) == 0
     ok(s, f"unmap {hx(VA)} 0x1000")

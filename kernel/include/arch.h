@@ -43,6 +43,11 @@ struct arch_boot {
     paddr_t vectors_pa;   /* 4 KiB page (below kernel_end) holding the
                              exception vectors; the core maps it at
                              0xffff0000 in kernel_l1 (pt_kernel_init) */
+    /* [text_base, text_end): whole megabytes holding the image's code and
+     * constants and nothing else; the direct map makes them read+execute
+     * and all other RAM read+write, never execute (W^X, docs/WX.md).
+     * 0, 0: no code runs from RAM (vmsim). */
+    paddr_t text_base, text_end;
     u32     cpus;
 };
 

@@ -29,7 +29,7 @@ int mm_init(const struct arch_boot *b)
     vm_init(&mm_kernel);
     kspace_init(&mm_kernel);
     access_set_sink(0);
-    int rc = pt_kernel_init(&mm_kernel, b->ram_base, b->ram_size, b->vectors_pa);
+    int rc = pt_kernel_init(&mm_kernel, b);
     u32 id;
     if (!rc) rc = vm_as_new(&id);
     if (!rc) rc = vm_as_switch(id);

@@ -225,9 +225,12 @@ int pmm_free(paddr_t pa, u32 count, enum page_use use)
     i = idx_of(pa);
     if (i < pmm.kpages || count > pmm.npages - i)
         return E_BAD_ARG;
-    for (k = i; k < i + count; k++)
+    for (k = i; k < i + count; k++) {
+        if (use == PG_FRAME && pmm.pi[k].use == PG_GROWN)
+            return E_RANGE;            /* growth's frame: the kernel's */
         if (pmm.pi[k].use != use)
             return E_BAD_ARG;
+    }
     if (use == PG_FRAME && !run_cut(i, count, false))
         return E_BAD_ARG;
     for (k = i; k < i + count; k++)
@@ -297,7 +300,7 @@ bool pmm_mappable(paddr_t pa, u32 len)
     if (!ram_span(pa, len, &i, &lim))
         return true;
     for (; i < lim; i++)
-        if (!counted(&pmm.pi[i]))
+        if (pmm.pi[i].use != PG_FRAME)
             return false;
     return true;
 }

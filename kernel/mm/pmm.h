@@ -68,8 +68,9 @@ int pmm_alloc(u32 count, u32 align, enum page_use use, paddr_t *pa);
 /* Returns count pages at pa, which must all have the given use (PG_FRAME:
  * exactly a run from `pmm alloc`, or a part of one starting anywhere in it,
  * with no page still mapped). E_BAD_ARG for a double or foreign free or a
- * page outside RAM; E_BUSY if a PG_FRAME page is still mapped. Changes
- * nothing on error. */
+ * page outside RAM; E_RANGE if use is PG_FRAME and a page is PG_GROWN
+ * (growth's frames belong to the kernel: they go back when unmapped);
+ * E_BUSY if a PG_FRAME page is still mapped. Changes nothing on error. */
 int pmm_free(paddr_t pa, u32 count, enum page_use use);
 
 /* `fail nomem n`: the n-th page allocation from now fails once; 0 cancels.
@@ -86,8 +87,9 @@ void pmm_ram(paddr_t *base, u32 *size);
 bool pmm_in_ram(paddr_t pa);
 /* Metadata of the page holding pa, or NULL outside RAM. */
 struct page_info *pmm_page(paddr_t pa);
-/* True if every page of [pa, pa+len) is outside RAM, or is PG_FRAME /
- * PG_GROWN (what `map` may point at). len > 0, no wrap (caller checks). */
+/* True if every page of [pa, pa+len) is outside RAM, or is PG_FRAME (what
+ * `map` and `physmap map` may point at; a PG_GROWN frame is the kernel's,
+ * PROTOCOL 1.1). len > 0, no wrap (caller checks). */
 bool pmm_mappable(paddr_t pa, u32 len);
 
 /* Mapping references of RAM frames: +1 / -1 on each 4 KiB page of

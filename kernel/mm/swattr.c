@@ -50,6 +50,11 @@ bool swattr_can_set(void)
     return sw.used + 2 <= SWATTR_MAX;
 }
 
+bool swattr_can_set_n(u32 n)
+{
+    return n <= SWATTR_MAX / 2 && sw.used + 2 * n <= SWATTR_MAX;
+}
+
 /* Takes a free slot; swattr_can_set promised there is one. */
 static struct swrange *slot_new(u32 as, vaddr_t lo, vaddr_t hi, u32 attrs)
 {

@@ -35,6 +35,8 @@ bool swattr_any(u32 as, vaddr_t lo, vaddr_t hi, u32 mask);
 /* True if one swattr_set, of any range, cannot run out of ranges: two
  * slots are free (a change may split a range at each end). */
 bool swattr_can_set(void);
+/* The same for n swattr_set calls in a row (one per address space). */
+bool swattr_can_set_n(u32 n);
 
 /* Sets the software attributes of [lo, hi) in as to attrs & ATTR_SW_MASK
  * (0 clears). Call swattr_can_set first; it cannot fail then. */

@@ -12,6 +12,7 @@
 #include "kassert.h"
 #include "pmm.h"
 #include "swattr.h"
+#include "vm_global.h"
 
 struct vm_as {
     bool live;
@@ -24,6 +25,9 @@ static struct {
     const struct pt_root *kernel;  /* id 0: the kernel's half (mm's) */
     struct vm_as as[VM_AS_MAX];    /* index = id; as[0] unused */
     u32 current;                   /* current user address space, >= 1 */
+    u32 top;                       /* no live space has an id >= top */
+    struct vg_set set;             /* scratch: the spaces a global request
+                                      acts on (filled by spaces()) */
 } vm;
 
 void vm_init(const struct pt_root *kernel)
@@ -32,6 +36,7 @@ void vm_init(const struct pt_root *kernel)
         vm.as[i].live = false;
     vm.kernel = kernel;
     vm.current = 0;
+    vm.top = 1;
 }
 
 /* The root of a live user address space, its TLB tag brought up to date:
@@ -48,6 +53,28 @@ static struct vm_as *user_as(u32 id)
     if (id == 0 || id >= VM_AS_MAX || !vm.as[id].live)
         return 0;
     return &vm.as[id];
+}
+
+/* Fills vm.set with every live user space (first = id), or, with
+ * others_only, every one but id. */
+static const struct vg_set *spaces(u32 id, bool others_only)
+{
+    struct vg_set *s = &vm.set;
+
+    s->n = 0;
+    if (!others_only) {
+        s->id[0] = id;
+        s->root[0] = root_of(id);
+        s->n = 1;
+    }
+    for (u32 i = 1; i < vm.top; i++) {
+        if (!vm.as[i].live || i == id)
+            continue;
+        s->id[s->n] = i;
+        s->root[s->n] = root_of(i);
+        s->n++;
+    }
+    return s;
 }
 
 const struct pt_root *vm_root(u32 id)
@@ -96,6 +123,22 @@ int vm_as_new(u32 *id)
         .live = true,
         .root = { .l1 = l1, .lo = 0, .hi = USER_TOP, .is_kernel = false },
     };
+    vm.top = n + 1 > vm.top ? n + 1 : vm.top;
+    /* Every global user page is in every space (vm_global.h): copy them
+     * from the current one; on failure the new space goes again, so
+     * nothing has changed. */
+    if (vm.current && user_as(vm.current)) {
+        rc = vg_copy(&vm.as[n].root, n, root_of(vm.current), vm.current);
+        if (rc) {
+            u32 freed = 0;
+            pt_destroy(&vm.as[n].root, &freed);
+            swattr_drop(n);
+            mark_l1(l1, false);
+            KASSERT(pmm_free(l1, 2, PG_TABLE) == 0);
+            vm.as[n].live = false;
+            return rc;
+        }
+    }
     *id = n;
     return 0;
 }
@@ -181,7 +224,7 @@ static int attrs_valid(u32 attrs)
 }
 
 /* What a frame range must be for `map`: device space, or frames that
- * `pmm alloc` (or growth) handed out. */
+ * `pmm alloc` handed out (growth's frames are the kernel's: RANGE). */
 static int frames_valid(paddr_t pa, u32 len, u32 attrs)
 {
     if (attrs & ATTR_INTERRUPT)
@@ -241,6 +284,12 @@ int vm_map_in(u32 id, vaddr_t va, paddr_t pa, u32 len, u32 attrs,
               u32 *entries)
 {
     int rc = map_prepare(id, va, pa, len, attrs);
+    if (!rc && (attrs & ATTR_GLOBAL)) {       /* into every space */
+        rc = vg_map(spaces(id, false), va, pa, len, attrs, 0, entries);
+        if (!rc)
+            zero_frames(pa, len, attrs);
+        return rc;
+    }
     if (!rc)
         rc = pt_map(root_of(id), va, pa, len,
                     attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), entries);
@@ -258,6 +307,12 @@ int vm_map1_in(u32 id, vaddr_t va, paddr_t pa, u32 size, u32 attrs)
     if (!(attrs & ATTR_INTERRUPT) && !ALIGNED(pa, size))
         return E_ALIGN;
     int rc = map_prepare(id, va, pa, size, attrs);
+    if (!rc && (attrs & ATTR_GLOBAL)) {       /* into every space */
+        rc = vg_map(spaces(id, false), va, pa, size, attrs, size, NULL);
+        if (!rc)
+            zero_frames(pa, size, attrs);
+        return rc;
+    }
     if (!rc)
         rc = pt_map1(root_of(id), va, pa, size,
                      attrs & (ATTR_HW_MASK | ATTR_INTERRUPT));
@@ -283,7 +338,8 @@ int vm_unmap_in(u32 id, vaddr_t va, u32 len, u32 *unmapped)
 {
     int rc = user_range(va, len);
     if (!rc) rc = unmap_prepare(id, va, len);
-    if (!rc) rc = pt_unmap(root_of(id), va, len, unmapped);
+    if (!rc) rc = vg_change(root_of(id), spaces(id, true), VG_UNMAP, va, len,
+                            0, unmapped);
     if (!rc)
         swattr_set(id, va, va + len, 0);
     return rc;
@@ -298,7 +354,10 @@ int vm_unmap1_in(u32 id, vaddr_t va, struct pt_entry *was)
         return E_BAD_AS;
     int rc = pt_walk(root_of(id), va, &e);
     if (!rc) rc = unmap_prepare(id, e.va, e.size);
-    if (!rc) rc = pt_unmap1(root_of(id), va, was);
+    if (!rc) rc = vg_change(root_of(id), spaces(id, true), VG_UNMAP, e.va,
+                            e.size, 0, NULL);
+    if (!rc && was)
+        *was = e;
     if (!rc)
         swattr_set(id, e.va, e.va + e.size, 0);
     return rc;
@@ -312,7 +371,8 @@ int vm_protect_in(u32 id, vaddr_t va, u32 len, u32 attrs)
     if (!rc && !swattr_can_set())
         rc = E_NO_MEMORY;
     if (!rc)
-        rc = pt_protect(root_of(id), va, len, attrs & ATTR_HW_MASK);
+        rc = vg_change(root_of(id), spaces(id, true), VG_PROTECT, va, len,
+                       attrs, NULL);
     if (!rc)
         swattr_set(id, va, va + len, attrs);
     return rc;
@@ -345,6 +405,12 @@ int vm_pt_unmap_in(u32 id, vaddr_t va, u32 *unmapped)
         return E_RANGE;
     vaddr_t base = ALIGN_DOWN(va, SZ_1M);
     int rc = unmap_prepare(id, base, SZ_1M);
+    if (!rc && !pt_has_table(root_of(id), va))
+        rc = E_NOT_MAPPED;
+    /* The region's global pages go from every space (no split: a table
+     * holds no page larger than its region). */
+    if (!rc) rc = vg_change(root_of(id), spaces(id, true), VG_OTHERS, base,
+                            SZ_1M, 0, NULL);
     if (!rc) rc = pt_table_unmap(root_of(id), va, unmapped);
     if (!rc)
         swattr_set(id, base, base + SZ_1M, 0);
@@ -431,12 +497,16 @@ int vm_grow(vaddr_t va, paddr_t *frame)
     u32 *w = arch_phys_to_ptr(pa);
     for (u32 i = 0; i < PAGE_SIZE / 4; i++)
         w[i] = 0;
-    int rc = pt_map1(root_of(id), page, pa, PAGE_SIZE, sw & ATTR_HW_MASK);
+    /* A global mapping grows in every space (one reference each). */
+    int rc = (sw & ATTR_GLOBAL)
+        ? vg_map(spaces(id, false), page, pa, PAGE_SIZE, sw, PAGE_SIZE, NULL)
+        : pt_map1(root_of(id), page, pa, PAGE_SIZE, sw & ATTR_HW_MASK);
     if (rc) {
         KASSERT(pmm_free(pa, 1, PG_GROWN) == 0);
         return rc;
     }
-    swattr_set(id, page, page + PAGE_SIZE, sw);
+    if (!(sw & ATTR_GLOBAL))
+        swattr_set(id, page, page + PAGE_SIZE, sw);
     *frame = pa;
     return 0;
 }

@@ -38,10 +38,14 @@ void vm_init(const struct pt_root *kernel);
 
 /* ---- address spaces ---- */
 
-/* A new, empty user address space; *id = its id (the lowest free one).
- * Allocates its 8 KiB L1 (2 PG_TABLE pages, zeroed). No ASID yet (one is
+/* A new user address space; *id = its id (the lowest free one). Allocates
+ * its 8 KiB L1 (2 PG_TABLE pages, zeroed) and enters every global user
+ * page of the current space in it (vm_global.h: L2 tables as they need, a
+ * frame reference each, their software attributes). No ASID yet (one is
  * acquired at the first vm_as_switch). Flushes nothing.
- *   E_NO_MEMORY  all VM_AS_MAX - 1 ids live, or no 2 pages for the L1 */
+ *   E_NO_MEMORY  all VM_AS_MAX - 1 ids live, no 2 pages for the L1, or no
+ *                table or software range for a global page (the space is
+ *                gone again: nothing changed) */
 int  vm_as_new(u32 *id);
 
 /* Makes id current: acquires a live ASID for it if it has none (which may
@@ -50,8 +54,9 @@ int  vm_as_new(u32 *id);
  *   E_BAD_AS  id is not a live user address space */
 int  vm_as_switch(u32 id);
 
-/* Destroys address space id: unmaps everything (frame references dropped,
- * grown frames freed), frees its L2 tables and L1, gives its ASID back,
+/* Destroys address space id: unmaps everything, its copies of the global
+ * pages too, which stay in the others (frame references dropped, grown
+ * frames freed at their last), frees its L2 tables and L1, gives its ASID back,
  * forgets its software attributes. Flushes what it may have cached (by VA
  * or ASID, per pagetable.h) before the ASID can be reused. *freed = pages
  * returned to pmm (L1, L2 table pages, grown frames).
@@ -67,8 +72,10 @@ u32  vm_as_next(u32 after);
 
 /* What `as info` shows of space id: asid/gen as the space holds them (stale
  * after a rollover until it is switched to again: asid_live tells),
- * mapped = bytes mapped, tables = pages of tables (L1 2, plus L2 tables /
- * 4 rounded up), l1 = the L1's physical address. Reads only.
+ * mapped = bytes its tables map, tables = pages of its tables (L1 2, plus
+ * its L2 tables / 4 rounded up), l1 = the L1's physical address. A global
+ * page counts in every space (each maps it, with its own L2 tables).
+ * Reads only.
  *   E_BAD_AS  id is not a live user address space */
 struct vm_as_info { u32 id, asid, gen, mapped, tables; paddr_t l1; };
 int  vm_as_info(u32 id, struct vm_as_info *out);
@@ -91,7 +98,9 @@ const struct pt_root *vm_root(u32 id);
 
 /* Maps [va, va+len) to [pa, pa+len) with the largest pages alignment
  * allows (pt_map), attrs any ATTR_* bits: the hardware ones go to the
- * descriptors, uninit/lock/grow_* are kept beside them (swattr). Zeroes
+ * descriptors, uninit/lock/grow_* are kept beside them (swattr). With
+ * ATTR_GLOBAL it maps into every user space at once, the same pages in
+ * each (vm_global.h), and every check below covers all of them. Zeroes
  * the RAM frames unless uninit (cleaning the cache for nocache/device
  * ones). Counts a mapping reference on each RAM frame. *entries =
  * descriptors written (NULL: not wanted). Allocates L2 tables; flushes
@@ -118,7 +127,8 @@ int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs);
 
 /* Unmaps every page in [va, va+len) (holes are fine; a large page the
  * range covers in part is split and only the covered part goes), and
- * clears the software attributes of the range. Drops frame references
+ * clears the software attributes of the range; its global pages go from
+ * every space (splits and tables of all reserved first). Drops frame references
  * (grown frames are freed), frees the L2 tables it empties. Flushes the
  * TLB for every valid entry it removed (by VA, or the ASID when many).
  * *unmapped = bytes that were mapped. May allocate one or two L2 tables
@@ -130,7 +140,8 @@ int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs);
 int vm_unmap(vaddr_t va, u32 len, u32 *unmapped);
 
 /* Unmaps the one page (of any size) holding va, whole, and its software
- * attributes; *was = that page (NULL: not wanted). Frees what vm_unmap
+ * attributes, from every space if it is global; *was = that page (NULL:
+ * not wanted). Frees what vm_unmap
  * frees and flushes that page. Allocates nothing.
  *   E_RANGE      va >= USER_TOP
  *   E_NOT_MAPPED nothing is mapped at va
@@ -140,12 +151,17 @@ int vm_unmap1(vaddr_t va, struct pt_entry *was);
 
 /* Sets the attributes of every page in [va, va+len) to attrs: hardware
  * bits in the descriptors (interrupt pages stay interrupt pages), the
- * software bits beside them. Large pages the range covers in part are
+ * software bits beside them; the range's global pages change in every
+ * space (without ATTR_GLOBAL they become private in each), and with
+ * ATTR_GLOBAL its private pages become global: entered in every space. Large pages the range covers in part are
  * split (up to two L2 tables allocated). Flushes the TLB for every valid
  * page whose descriptor changed (break-before-make).
  *   range errors of [va, va+len)
  *   E_BAD_ARG    device with execute or nocache
  *   E_NO_MEMORY  no room for the software attributes
+ *   E_ALREADY_MAPPED  attrs has ATTR_GLOBAL and another user space maps
+ *                something where a private page of the range is (made
+ *                global, it is entered in every space)
  *   E_NOT_MAPPED a page of the range is not mapped
  *   E_NO_MEMORY  a split needs an L2 table and none is free */
 int vm_protect(vaddr_t va, u32 len, u32 attrs);
@@ -164,8 +180,9 @@ int vm_translate(vaddr_t va, struct pt_entry *e);
  *   E_NO_MEMORY       no table page to be had */
 int vm_pt_map(vaddr_t va, paddr_t *l2);
 
-/* Unmaps every page of the 1M region holding va and frees its L2 table;
- * clears the region's software attributes. *unmapped = bytes unmapped.
+/* Unmaps every page of the 1M region holding va and frees its L2 table
+ * (the region's global pages go from every space); clears the region's
+ * software attributes. *unmapped = bytes unmapped.
  * Flushes the pages and the table's walk; allocates nothing.
  *   E_RANGE       va >= USER_TOP
  *   E_BUSY        a page of the region is locked
@@ -210,7 +227,9 @@ void vm_flush_page(vaddr_t va);
  * neighbour asks for growth), E_ALREADY_MAPPED (the page is mapped),
  * E_NO_MEMORY (frame, table or software-attribute range); nothing changed
  * on error. The new mapping holds the frame's only reference: unmapping
- * it frees the frame. */
+ * it frees the frame. A global neighbour grows in every user space (the
+ * page must be free in all; one reference each, the frame goes back with
+ * the last). */
 int vm_grow(vaddr_t va, paddr_t *frame);
 
 #endif

@@ -13,6 +13,7 @@
 #include "kspace.h"
 #include "pmm.h"
 #include "swattr.h"
+#include "vm_global.h"
 #include "vm.h"
 
 struct hw_ctx {
@@ -140,6 +141,21 @@ static int check_space(u32 id, u32 *l2, struct vm_check_counts *c,
     return rc;
 }
 
+/* Global user pages are the same pages in every user space (vm_global.h):
+ * a VA global in one space and private in another would be a TLB
+ * conflict. */
+static int check_globals(const char **what)
+{
+    static struct vg_set all;
+
+    all.n = 0;
+    for (u32 id = vm_as_next(0); id; id = vm_as_next(id)) {
+        all.id[all.n] = id;
+        all.root[all.n++] = (struct pt_root *)vm_root(id);
+    }
+    return vg_check(&all, what);
+}
+
 /* Structure of every root, the ASIDs they hold, the table pages. */
 static int check_roots(struct vm_check_counts *c, const char **what)
 {
@@ -153,6 +169,7 @@ static int check_roots(struct vm_check_counts *c, const char **what)
     c->tables = l2 + spaces;
     if (!rc) rc = asid_check(live_asids, what);
     if (!rc) rc = check_table_pages(l2, spaces, what);
+    if (!rc) rc = check_globals(what);
     return rc;
 }
 

@@ -47,7 +47,7 @@ static inline void setup(u32 ram)
     pmm_init(B.ram_base, B.ram_size, B.kernel_end);
     pt_init();
     K.l1 = B.kernel_l1;
-    EXPECT_EQ(pt_kernel_init(&K, B.ram_base, B.ram_size, B.vectors_pa), 0);
+    EXPECT_EQ(pt_kernel_init(&K, &B), 0);
     EXPECT_EQ(pmm_alloc(2, 2 * PAGE_SIZE, PG_TABLE, &l1), 0);
     memset(arch_phys_to_ptr(l1), 0, 2 * PAGE_SIZE);
     pmm_page(l1)->is_l1 = pmm_page(l1 + PAGE_SIZE)->is_l1 = 1;

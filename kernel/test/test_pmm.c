@@ -190,7 +190,8 @@ TEST(frames_refs)
     EXPECT_EQ(pmm_alloc(2, PAGE_SIZE, PG_FRAME, &f), 0);
     EXPECT_EQ(pmm_alloc(1, PAGE_SIZE, PG_GROWN, &g), 0);
     EXPECT(pmm_mappable(f, 2 * PAGE_SIZE));
-    EXPECT(pmm_mappable(g, PAGE_SIZE));
+    EXPECT(!pmm_mappable(g, PAGE_SIZE));                     /* the kernel's (1.1) */
+    EXPECT_EQ(pmm_free(g, 1, PG_FRAME), E_RANGE);
     EXPECT(pmm_mappable(0x08000000, 0x10000000));            /* device */
     EXPECT(!pmm_mappable(f, 4 * PAGE_SIZE));                 /* free page */
     EXPECT(!pmm_mappable(B.kernel_end, PAGE_SIZE));

@@ -292,7 +292,7 @@ TEST(kernel_half)
     EXPECT_EQ(vm_translate(KERNEL_BASE + 0x00123456, &e), 0);
     EXPECT_EQ(e.pa, KERNEL_BASE - DIRECT_MAP_OFF + 0x00100000);
     EXPECT_EQ(e.size, SZ_1M);
-    EXPECT_EQ(e.attrs, RWX | ATTR_PRIVILEGED | ATTR_GLOBAL);
+    EXPECT_EQ(e.attrs, RW | ATTR_PRIVILEGED | ATTR_GLOBAL);   /* W^X */
     EXPECT_EQ(vm_translate(VECTORS_VA, &e), 0);
     EXPECT_EQ(e.pa, B.vectors_pa);
     EXPECT_EQ(vm_root(0)->is_kernel, true);

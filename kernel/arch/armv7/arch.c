@@ -51,6 +51,8 @@ BOOT_TEXT static void boot_describe(paddr_t dtb_hint)
     boot_info.kernel_end = (paddr_t)__kernel_end - PV_OFFSET;
     boot_info.kernel_l1 = (paddr_t)__kernel_l1 - PV_OFFSET;
     boot_info.vectors_pa = (paddr_t)__vectors_start - PV_OFFSET;
+    boot_info.text_base = ALIGN_DOWN(image, SZ_1M);     /* W^X (vmk.ld) */
+    boot_info.text_end = (paddr_t)__text_end - PV_OFFSET;
     boot_info.cpus = fi.cpus ? fi.cpus : 1;
 }
 

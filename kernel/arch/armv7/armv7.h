@@ -202,6 +202,7 @@ __attribute__((noreturn)) void arch_boot_main(paddr_t dtb_hint);
 
 /* vmk.ld symbols (virtual addresses) */
 extern char __image_start[], __kernel_end[], __kernel_l1[], __vectors_start[];
+extern char __text_end[];
 #endif /* !__ASSEMBLY__ */
 
 #endif

@@ -6,6 +6,7 @@
  *   console.c  the command channel on stdin/stdout, time, exit, panic
  *   walker.c   ARMv7 short-descriptor walk and the permission rules
  *   tlb.c      the TLB, the walk cache and their maintenance operations
+ *   tlb_conflict.c  TLB conflicts (two entries for one lookup) stop the run
  *   access.c   guarded loads, stores, fetches, cache ops, hw translation
  *
  * The whole machine is the one struct `sim`; sim_reset rebuilds it, so no
@@ -114,6 +115,14 @@ const struct sim_xlat *tlb_fill(const struct sim_xlat *x);
 bool wc_lookup(vaddr_t va, u32 *l1d);
 /* tlb.c: caches l1d (a table pointer) for va's region. */
 void wc_fill(vaddr_t va, u32 l1d);
+/* tlb_conflict.c: TLB conflicts (two entries that can match one lookup)
+ * print `! tlb_conflict …` and panic. _fill before x is stored under asid
+ * among the n entries at t (the slot it takes already invalid); _hit when
+ * entry t[hit] matched va under asid. */
+void tlb_conflict_fill(const struct sim_tlb_entry *t, u32 n,
+                       const struct sim_xlat *x, u32 asid);
+void tlb_conflict_hit(const struct sim_tlb_entry *t, u32 n, u32 hit,
+                      vaddr_t va, u32 asid);
 /* tlb.c: empties TLB and walk cache and sets the TLB size (1..SIM_TLB_MAX). */
 void tlb_reset(u32 entries);
 

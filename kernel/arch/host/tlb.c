@@ -8,8 +8,9 @@
  * so a missing invalidation shows up as a stale translation.
  *
  *   match   valid, va inside [x.va, x.va + x.size), and global or
- *           tagged with the current ASID; several may match after
- *           stale fills: the lowest index wins (deterministic)
+ *           tagged with the current ASID; two entries that can match
+ *           one lookup are a TLB conflict, which stops the run
+ *           (tlb_conflict.c)
  *   fill    the first free slot from the hand on, else the slot under
  *           the hand (round-robin eviction); the hand moves past it
  *
@@ -83,6 +84,7 @@ const struct sim_xlat *tlb_lookup(vaddr_t va)
         if (e->valid && va - e->x.va < e->x.size &&
             (e->x.global || e->asid == sim.asid)) {
             sim.stats.tlb_hits++;
+            tlb_conflict_hit(sim.tlb, sim.tlb_n, i, va, sim.asid);
             return &e->x;
         }
     }
@@ -96,6 +98,8 @@ const struct sim_xlat *tlb_fill(const struct sim_xlat *x)
     u32 i = take_slot(sim.tlb_n, &sim.tlb_hand, tlb_free);
     struct sim_tlb_entry *e = &sim.tlb[i];
 
+    e->valid = false;                  /* the slot's old entry is evicted */
+    tlb_conflict_fill(sim.tlb, sim.tlb_n, x, sim.asid);
     e->valid = true;
     e->asid = (u8)sim.asid;
     e->x = *x;

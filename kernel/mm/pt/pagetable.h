@@ -38,12 +38,17 @@
  *   global entries changed              -> flush by VA in all ASIDs
  *   up to PT_TLB_VA_MAX non-global pages -> flush by VA + ASID, each page
  *   more                                -> flush the whole ASID
+ *   a 64K page counts as its 16 4K pages; a 1M or 16M page flushes the
+ *   whole ASID (global: everything), since QEMU drops translated code only
+ *   for the 4K page a TLBIMVA names (pt_tlb.c has the measured costs)
  * Kernel roots (is_kernel) hold only global entries.
  */
 #ifndef VMK_PAGETABLE_H
 #define VMK_PAGETABLE_H
 
 #include "types.h"
+
+struct arch_boot;
 
 #define PT_TLB_VA_MAX 16
 
@@ -96,6 +101,30 @@ int pt_map(struct pt_root *r, vaddr_t va, paddr_t pa, u32 len, u32 attrs,
  * there. Otherwise as pt_map. */
 int pt_map1(struct pt_root *r, vaddr_t va, paddr_t pa, u32 size, u32 attrs);
 
+/* The most roots pt_map_multi takes at once. */
+#define PT_MULTI_MAX 1024u
+
+/* pt_map (size 0) or pt_map1 (size = the page size) into n roots at once
+ * (1 <= n <= PT_MULTI_MAX, all user roots or all kernel): every root is
+ * checked first (E_ALREADY_MAPPED if anything is in the way in any of
+ * them), the L2 tables of all are reserved, one frame reference per root
+ * taken, and then each root gets the same pages (a piece goes in L1 only
+ * where every root can take it), or, on error, none does. *entries =
+ * descriptors written in one root. Global user mappings use it (vm). */
+int pt_map_multi(struct pt_root *const *roots, u32 n, vaddr_t va, paddr_t pa,
+                 u32 len, u32 attrs, u32 size, u32 *entries);
+
+/* Holding the L2 reserve across several operations (vm's global
+ * mappings, which change many roots at once): pt_reserve makes sure that
+ * `tables` more L2 tables can be taken, E_NO_MEMORY otherwise (nothing
+ * kept), and until pt_release no operation gives reserved pages back, so
+ * the splits of every root that the reserve counted cannot fail. */
+int  pt_reserve(u32 tables);
+void pt_release(void);
+/* L2 tables that making va and va+len page boundaries needs in r (what
+ * pt_unmap / pt_protect of the range reserve): 0, 1 or 2. */
+u32  pt_cut_tables(const struct pt_root *r, vaddr_t va, u32 len);
+
 /* Unmaps every page in [va, va+len) (4K aligned, else E_ALIGN; holes are
  * fine). A large page the range covers in part is split first (16M -> 1M
  * sections, 1M -> L2 of 4K pages, 64K -> 4K) and only the covered part
@@ -126,6 +155,9 @@ int pt_split(struct pt_root *r, vaddr_t va);
  * table is there; E_RANGE outside [lo, hi); E_NO_MEMORY. */
 int pt_table_map(struct pt_root *r, vaddr_t va, paddr_t *l2);
 
+/* True if an L2 table is under the 1M region holding va. */
+bool pt_has_table(const struct pt_root *r, vaddr_t va);
+
 /* Unmaps every page of the 1M region holding va and frees its L2 table.
  * E_NOT_MAPPED if no L2 table is there. *unmapped = bytes unmapped. */
 int pt_table_unmap(struct pt_root *r, vaddr_t va, u32 *unmapped);
@@ -153,14 +185,15 @@ int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
              const char **what);
 
 /* Kernel boot: sets every entry of the kernel L1 to its boot value: the
- * direct map (global, privileged RW, normal, execute allowed, 1M sections)
- * for all of RAM, the vector page at 0xffff0000 (privileged, read+execute,
- * global, 4K, in an L2 table from the allocator), invalid elsewhere. An
- * entry the CPU may be running through is rewritten with the same value,
- * never cleared in between. Flushes the whole TLB.
+ * direct map (global, privileged, normal, 1M sections) for all of RAM of
+ * *b, read+execute over [text_base, text_end) and read+write, never
+ * execute, elsewhere (W^X); the vector page at 0xffff0000 (privileged,
+ * read+execute, global, 4K, in an L2 table from the allocator); invalid
+ * elsewhere. An entry the CPU may be running through keeps its frame,
+ * size and memory type (only permissions change), never cleared in
+ * between. Flushes the whole TLB.
  * E_NO_MEMORY only if RAM is too small to hold one table page. */
-int pt_kernel_init(struct pt_root *k, paddr_t ram_base, u32 ram_size,
-                   paddr_t vectors_pa);
+int pt_kernel_init(struct pt_root *k, const struct arch_boot *b);
 
 /* Resets the module's state (partial-table list). Called by mm_init. */
 void pt_init(void);

@@ -16,7 +16,7 @@
  * ones of a page at va. Break-before-make if the old entries were valid:
  * invalid first, the TLB flushed for va, then the new ones. */
 static void bbm_write(struct pt_root *r, u32 *p, u32 n, u32 first, u32 step,
-                      vaddr_t va, bool valid, bool global)
+                      vaddr_t va, u32 size, bool valid, bool global)
 {
     struct tlb_batch b;
     u32 k;
@@ -26,7 +26,7 @@ static void bbm_write(struct pt_root *r, u32 *p, u32 n, u32 first, u32 step,
             p[k] = 0;
         arch_pt_written(p, n * 4);
         tlb_begin(&b, r);
-        tlb_note(&b, va, global);    /* the old page may be cached */
+        tlb_note_large(&b, va, size, global);   /* the old page may be cached */
         tlb_run(&b);
     }
     for (k = 0; k < n; k++)
@@ -65,18 +65,18 @@ void pt_split_one(struct pt_root *r, vaddr_t va)
         KASSERT(leaf_decode(*p, k, &size, &pa, &attrs) && size == SZ_64K);
         bbm_write(r, p, 16, leaf_encode(SZ_4K, pa, attrs),
                   (attrs & ATTR_INTERRUPT) ? 0 : SZ_4K,
-                  ALIGN_DOWN(va, SZ_64K), k != PK_MARK, leaf_global(*p, k));
+                  ALIGN_DOWN(va, SZ_64K), SZ_64K, k != PK_MARK, leaf_global(*p, k));
         return;
     }
     KASSERT(leaf_decode(d, k, &size, &pa, &attrs) && size >= SZ_1M);
     if (size == SZ_16M) {                /* 16M -> 16 x 1M sections */
         p = &l1[idx & ~15u];
         bbm_write(r, p, 16, leaf_encode(SZ_1M, pa, attrs), mark ? 0 : SZ_1M,
-                  ALIGN_DOWN(va, SZ_16M), !mark, leaf_global(d, k));
+                  ALIGN_DOWN(va, SZ_16M), SZ_16M, !mark, leaf_global(d, k));
     } else {                             /* 1M -> a table of 256 x 4K */
         paddr_t t = table_of_section(pa, attrs);
         bbm_write(r, &l1[idx], 1, t | L1_TYPE_TABLE, 0,
-                  ALIGN_DOWN(va, SZ_1M), !mark, leaf_global(d, k));
+                  ALIGN_DOWN(va, SZ_1M), SZ_1M, !mark, leaf_global(d, k));
     }
 }
 
@@ -99,7 +99,7 @@ static void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k,
     KASSERT(leaf_decode(d, k, &size, &pa, &attrs));
     if (k != PK_MARK) {
         frames_drop(c->fr, pa, size);
-        tlb_note(c->b, va, leaf_global(d, k));
+        tlb_note_large(c->b, va, size, leaf_global(d, k));
     }
     for (u32 i = 0; i < n; i++)
         p[i] = 0;
@@ -199,14 +199,26 @@ static void cut_at(struct pt_root *r, u64 va)
         pt_split_one(r, (vaddr_t)va);
 }
 
-/* See pt_internal.h. */
-int pt_cut_range(struct pt_root *r, u64 va, u64 end)
+/* Tables that cutting at va and end needs (0, 1 or 2). */
+static u32 cut_tables(const struct pt_root *r, u64 va, u64 end)
 {
     u32 a = cut_needs(r, va), b = cut_needs(r, end);
 
     if (a && b && l1_index(va) == l1_index(end))
         b = 0;                           /* the same section: one table */
-    if (l2_reserve(a + b))
+    return a + b;
+}
+
+/* See pagetable.h. */
+u32 pt_cut_tables(const struct pt_root *r, vaddr_t va, u32 len)
+{
+    return cut_tables(r, va, (u64)va + len);
+}
+
+/* See pt_internal.h. */
+int pt_cut_range(struct pt_root *r, u64 va, u64 end)
+{
+    if (l2_reserve(cut_tables(r, va, end)))
         return E_NO_MEMORY;
     cut_at(r, va);
     cut_at(r, end);

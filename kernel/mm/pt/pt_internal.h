@@ -164,6 +164,9 @@ struct tlb_batch {
 void tlb_begin(struct tlb_batch *b, const struct pt_root *r);
 /* The page holding va had a valid entry that is now broken. */
 void tlb_note(struct tlb_batch *b, vaddr_t va, bool global);
+/* The same for the page of size (4K..16M) at va: a 64K page is noted as
+ * its 4K pages, 1M and 16M make the batch wide (see pt_tlb.c for why). */
+void tlb_note_large(struct tlb_batch *b, vaddr_t va, u32 size, bool global);
 /* The table l2 under va's 1 MiB region was unlinked from L1: its walk may
  * be cached; it is freed once the batch has run. */
 void tlb_note_table(struct tlb_batch *b, vaddr_t va, paddr_t l2);

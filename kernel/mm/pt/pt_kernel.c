@@ -4,26 +4,30 @@
  */
 #include "pt_internal.h"
 
-/* Boot value of kernel L1 entry idx; vt = the vector page's L2 table. */
-static u32 kernel_entry(u32 idx, paddr_t ram_base, u32 ram_size, paddr_t vt)
+/* Boot value of kernel L1 entry idx; vt = the vector page's L2 table.
+ * W^X: the megabytes of the image's code and constants are read+execute,
+ * the rest of the direct map read+write and never executable. */
+static u32 kernel_entry(u32 idx, const struct arch_boot *b, paddr_t vt)
 {
     u64 va = (u64)idx << 20, pa = va - DIRECT_MAP_OFF;
-    const u32 dm = ATTR_READ | ATTR_WRITE | ATTR_EXECUTE | ATTR_PRIVILEGED |
-                   ATTR_GLOBAL;
+    const u32 code = ATTR_READ | ATTR_EXECUTE | ATTR_PRIVILEGED | ATTR_GLOBAL;
+    const u32 data = ATTR_READ | ATTR_WRITE | ATTR_PRIVILEGED | ATTR_GLOBAL;
 
     if (idx == l1_index(VECTORS_VA))
         return vt | L1_TYPE_TABLE;
-    if (va >= KERNEL_BASE && va < HEAP_BASE && pa >= ram_base &&
-        pa + SZ_1M <= (u64)ram_base + ram_size)
-        return leaf_encode(SZ_1M, (paddr_t)pa, dm);
+    if (va >= KERNEL_BASE && va < HEAP_BASE && pa >= b->ram_base &&
+        pa + SZ_1M <= (u64)b->ram_base + b->ram_size)
+        return leaf_encode(SZ_1M, (paddr_t)pa,
+                           pa >= b->text_base && pa < b->text_end ? code : data);
     return 0;
 }
 
 /* See pagetable.h. Boot-only (and fuzz reset). k->l1 must be set; the
  * rest of *k is filled in. Every entry is written once, with its final
- * value: the direct map the CPU runs through keeps its value throughout. */
-int pt_kernel_init(struct pt_root *k, paddr_t ram_base, u32 ram_size,
-                   paddr_t vectors_pa)
+ * value: the direct map the CPU runs through keeps its frame, size and
+ * memory type throughout; only its permissions change (boot's RWX to W^X),
+ * which needs no break-before-make, just the flush below. */
+int pt_kernel_init(struct pt_root *k, const struct arch_boot *b)
 {
     const u32 va_attrs = ATTR_READ | ATTR_EXECUTE | ATTR_PRIVILEGED |
                          ATTR_GLOBAL;
@@ -38,11 +42,11 @@ int pt_kernel_init(struct pt_root *k, paddr_t ram_base, u32 ram_size,
         return E_NO_MEMORY;
     vt = l2_take();
     e = arch_phys_to_ptr(vt);
-    e[l2_index(VECTORS_VA)] = leaf_encode(SZ_4K, vectors_pa, va_attrs);
+    e[l2_index(VECTORS_VA)] = leaf_encode(SZ_4K, b->vectors_pa, va_attrs);
     *l2_count(vt) = 1;
     arch_pt_written(e, L2_BYTES);
     for (u32 idx = 0; idx < KERN_L1_ENTRIES; idx++)
-        l1[idx] = kernel_entry(idx, ram_base, ram_size, vt);
+        l1[idx] = kernel_entry(idx, b, vt);
     arch_pt_written(l1, KERN_L1_ENTRIES * 4);
     arch_tlb_flush_all();    /* whatever boot or an earlier run cached */
     l2_settle();

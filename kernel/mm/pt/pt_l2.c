@@ -17,6 +17,7 @@ static struct pt_state {
     u32 free_quarters;  /* free quarters over all pages on the list */
     u32 reserved;       /* pages on the list with no live quarter: taken
                            by l2_reserve, not yet used; 0 between calls */
+    bool held;          /* pt_reserve .. pt_release: l2_settle waits */
 } pt;
 
 /* See pagetable.h. */
@@ -123,6 +124,8 @@ void l2_settle(void)
 {
     u32 ref = pt.partial;
 
+    if (pt.held)
+        return;                  /* pt_release settles */
     while (pt.reserved && ref) {
         struct page_info *p = info(ref);
         u32 next = p->link;
@@ -135,6 +138,24 @@ void l2_settle(void)
         ref = next;
     }
     KASSERT(pt.reserved == 0);
+}
+
+/* See pagetable.h. */
+int pt_reserve(u32 tables)
+{
+    KASSERT(!pt.held);
+    if (l2_reserve(tables))
+        return E_NO_MEMORY;
+    pt.held = true;
+    return 0;
+}
+
+/* See pagetable.h. */
+void pt_release(void)
+{
+    KASSERT(pt.held);
+    pt.held = false;
+    l2_settle();
 }
 
 u16 *l2_count(paddr_t l2)

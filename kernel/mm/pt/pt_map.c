@@ -13,7 +13,9 @@
  * alignment, length and the absence of L2 tables allow; the rest of a
  * 1M region goes in its L2 table as 64K where aligned, else 4K. */
 struct map_req {
-    u32    *l1;
+    u32    *const *l1s;    /* the L1 of every root mapped into (1 or more) */
+    u32     n;
+    u32    *l1;            /* the one being checked or written */
     u64     va, end;       /* [va, end) */
     u32     delta;         /* pa - va (0 for markers: only va aligns) */
     u32     attrs;         /* as stored (pt_norm_attrs) */
@@ -30,6 +32,16 @@ static bool l1_empty(const u32 *l1, u32 idx, u32 n)
     return true;
 }
 
+/* The same in every root of the request: a piece goes in L1 only where
+ * all of them can take it, so that every root gets the same pages. */
+static bool l1_empty_all(const struct map_req *m, u32 idx, u32 n)
+{
+    for (u32 r = 0; r < m->n; r++)
+        if (!l1_empty(m->l1s[r], idx, n))
+            return false;
+    return true;
+}
+
 /* Size of the L1 piece that starts at v (16M or 1M), or 0: v's region
  * is mapped through its L2 table. */
 static u32 l1_piece(const struct map_req *m, u64 v)
@@ -39,9 +51,9 @@ static u32 l1_piece(const struct map_req *m, u64 v)
 
     if (m->force)
         return m->force >= SZ_1M ? m->force : 0;
-    if (ALIGNED(at, SZ_16M) && rem >= SZ_16M && l1_empty(m->l1, idx, 16))
+    if (ALIGNED(at, SZ_16M) && rem >= SZ_16M && l1_empty_all(m, idx, 16))
         return SZ_16M;
-    if (ALIGNED(at, SZ_1M) && rem >= SZ_1M && m->l1[idx] == 0)
+    if (ALIGNED(at, SZ_1M) && rem >= SZ_1M && l1_empty_all(m, idx, 1))
         return SZ_1M;
     return 0;
 }
@@ -58,11 +70,10 @@ static bool l2_empty(u32 l1d, u64 v, u64 rend)
     return true;
 }
 
-/* The check pass: E_ALREADY_MAPPED if anything is in the way; else
- * *need = L2 tables the write pass will create. */
+/* The check pass over m->l1: E_ALREADY_MAPPED if anything is in the
+ * way; else adds to *need the L2 tables the write pass will create. */
 static int map_check(const struct map_req *m, u32 *need)
 {
-    *need = 0;
     L1_WALK(w, m->l1, m->va, m->end) {
         u32 sz = l1_piece(m, w.v);
         if (sz) {
@@ -111,24 +122,34 @@ static u32 map_l2(const struct map_req *m, u32 idx, u64 v, u64 rend)
     return i - first;
 }
 
-/* The write pass; it makes the same choices as map_check did, since it
- * only writes regions below the one it is deciding about. */
-static u32 map_write(const struct map_req *m)
+/* Writes the L1 piece of size sz at region idx (v its base) into m->l1. */
+static u32 map_l1(const struct map_req *m, u32 idx, u64 v, u32 sz)
+{
+    u32 x = leaf_encode(sz, (u32)v + m->delta, m->attrs);
+
+    for (u32 k = 0; k < (sz >> 20); k++)
+        m->l1[idx + k] = x;
+    arch_pt_written(&m->l1[idx], (sz >> 20) * 4);
+    return sz >> 20;
+}
+
+/* The write pass, into every root; returns the descriptors written in
+ * one. Each step's piece is chosen once, before any root is written, so
+ * it is the choice map_check made (it looks only at the regions from the
+ * step on, which no earlier step wrote). */
+static u32 map_write(struct map_req *m)
 {
     u32 n = 0;
 
-    L1_WALK(w, m->l1, m->va, m->end) {
-        u32 sz = l1_piece(m, w.v);
-        if (sz) {
-            u32 x = leaf_encode(sz, (u32)w.v + m->delta, m->attrs);
-            for (u32 k = 0; k < (sz >> 20); k++)
-                m->l1[w.idx + k] = x;
-            arch_pt_written(&m->l1[w.idx], (sz >> 20) * 4);
-            n += sz >> 20;
-            w.next = w.v + sz;
-        } else {
-            n += map_l2(m, w.idx, w.v, w.next);
+    L1_WALK(w, m->l1s[0], m->va, m->end) {
+        u32 sz = l1_piece(m, w.v), c = 0;
+        for (u32 r = 0; r < m->n; r++) {
+            m->l1 = m->l1s[r];
+            c = sz ? map_l1(m, w.idx, w.v, sz) : map_l2(m, w.idx, w.v, w.next);
         }
+        n += c;
+        if (sz)
+            w.next = w.v + sz;
     }
     return n;
 }
@@ -147,6 +168,8 @@ static int map_prepare(struct map_req *m, struct pt_root *r, vaddr_t va,
         (!mark && (u64)pa + len > 0x100000000ull))
         return E_RANGE;
     m->l1 = l1_of(r);
+    m->l1s = &m->l1;
+    m->n = 1;
     m->va = va;
     m->end = (u64)va + len;
     m->delta = mark ? 0 : pa - va;
@@ -157,16 +180,39 @@ static int map_prepare(struct map_req *m, struct pt_root *r, vaddr_t va,
     return 0;
 }
 
-/* Check, reserve, reference, write. */
-static int map_do(const struct map_req *m, u32 *entries)
+/* Takes one mapping reference per root on the request's RAM frames;
+ * all or none. */
+static int map_refs(const struct map_req *m)
 {
-    u32 need, n;
-    int rc = map_check(m, &need);
+    paddr_t pa = (u32)m->va + m->delta;
+    u32 len = (u32)(m->end - m->va);
 
+    if (m->attrs & ATTR_INTERRUPT)
+        return 0;
+    for (u32 r = 0; r < m->n; r++) {
+        if (pmm_frames_get(pa, len)) {
+            while (r--)
+                pmm_frames_put(pa, len);
+            return E_NO_MEMORY;
+        }
+    }
+    return 0;
+}
+
+/* Check every root, reserve, reference, write. */
+static int map_do(struct map_req *m, u32 *entries)
+{
+    u32 need = 0, n;
+    int rc = 0;
+
+    for (u32 r = 0; r < m->n && !rc; r++) {
+        m->l1 = m->l1s[r];
+        rc = map_check(m, &need);
+    }
     if (!rc)
         rc = l2_reserve(need);
-    if (!rc && !(m->attrs & ATTR_INTERRUPT)) {
-        rc = pmm_frames_get((u32)m->va + m->delta, (u32)(m->end - m->va));
+    if (!rc) {
+        rc = map_refs(m);
         if (rc)
             l2_settle();           /* give back what l2_reserve took */
     }
@@ -183,29 +229,46 @@ static int map_do(const struct map_req *m, u32 *entries)
 int pt_map(struct pt_root *r, vaddr_t va, paddr_t pa, u32 len, u32 attrs,
            u32 *entries)
 {
-    struct map_req m;
-    int rc = map_prepare(&m, r, va, pa, len, attrs);
-
-    return rc ? rc : map_do(&m, entries);
+    return pt_map_multi(&r, 1, va, pa, len, attrs, 0, entries);
 }
 
 /* See pagetable.h. */
 int pt_map1(struct pt_root *r, vaddr_t va, paddr_t pa, u32 size, u32 attrs)
 {
+    return pt_map_multi(&r, 1, va, pa, size, attrs, size, NULL);
+}
+
+/* See pagetable.h. */
+int pt_map_multi(struct pt_root *const *roots, u32 n, vaddr_t va, paddr_t pa,
+                 u32 len, u32 attrs, u32 size, u32 *entries)
+{
+    u32 *l1s[PT_MULTI_MAX];
     struct map_req m;
     int rc;
 
-    if (size != SZ_4K && size != SZ_64K && size != SZ_1M && size != SZ_16M)
-        return E_BAD_ARG;
-    if (pt_attrs_valid(attrs))
-        return E_BAD_ARG;
-    if (!ALIGNED(va, size) || (!(attrs & ATTR_INTERRUPT) && !ALIGNED(pa, size)))
-        return E_ALIGN;
-    rc = map_prepare(&m, r, va, pa, size, attrs);
+    KASSERT(n >= 1 && n <= PT_MULTI_MAX);
+    if (size) {
+        if (size != SZ_4K && size != SZ_64K && size != SZ_1M && size != SZ_16M)
+            return E_BAD_ARG;
+        if (pt_attrs_valid(attrs))
+            return E_BAD_ARG;
+        if (!ALIGNED(va, size) ||
+            (!(attrs & ATTR_INTERRUPT) && !ALIGNED(pa, size)))
+            return E_ALIGN;
+        len = size;
+    }
+    rc = map_prepare(&m, roots[0], va, pa, len, attrs);
     if (rc)
         return rc;
+    for (u32 r = 0; r < n; r++) {
+        KASSERT(roots[r]->lo == roots[0]->lo && roots[r]->hi == roots[0]->hi &&
+                !roots[r]->is_kernel == !roots[0]->is_kernel);
+        l1s[r] = l1_of(roots[r]);
+    }
+    m.l1s = l1s;
+    m.n = n;
     m.force = size;
-    return map_do(&m, NULL);
+    return map_do(&m, entries);
 }
 
 /* See pagetable.h. */

@@ -48,7 +48,7 @@ static void prot_break(u32 *p, u32 n, enum pt_kind k, vaddr_t va, void *ctx)
         p[i] = x;
     arch_pt_written(p, n * 4);
     if (k != PK_MARK)
-        tlb_note(c->b, va, leaf_global(d, k));
+        tlb_note_large(c->b, va, size, leaf_global(d, k));
 }
 
 /* Pass 2: the broken pages made anew. */

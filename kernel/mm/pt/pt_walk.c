@@ -81,3 +81,9 @@ void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
     *l2_tables = tables;
     *mapped_bytes = bytes;
 }
+
+/* See pagetable.h. */
+bool pt_has_table(const struct pt_root *r, vaddr_t va)
+{
+    return in_span(r, va) && l1_kind(l1_of(r)[l1_index(va)]) == PK_TABLE;
+}

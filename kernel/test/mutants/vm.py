@@ -3,13 +3,13 @@
 SOURCE = 'kernel/mm/vm.c'
 TEST = 'test_vm'
 MUTANTS = [('commit swattr before pt',
-  '    int rc = map_prepare(id, va, pa, len, attrs);\n'
+  '    }\n'
   '    if (!rc)\n'
   '        rc = pt_map(root_of(id), va, pa, len,\n'
   '                    attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), entries);\n'
   '    if (!rc)\n'
   '        map_commit(id, va, pa, len, attrs);',
-  '    int rc = map_prepare(id, va, pa, len, attrs);\n'
+  '    }\n'
   '    if (!rc && (attrs & ATTR_SW_MASK)) swattr_set(id, va, va + len, attrs);\n'
   '    if (!rc)\n'
   '        rc = pt_map(root_of(id), va, pa, len,\n'
@@ -30,10 +30,10 @@ MUTANTS = [('commit swattr before pt',
  ('grow interrupt ok', '    if (!sw || (sw & ATTR_INTERRUPT))', '    if (!sw)'),
  ('destroy forgets L1', '    *freed += 2;', '    *freed += 0;'),
  ('protect no swattr',
-  '        rc = pt_protect(root_of(id), va, len, attrs & ATTR_HW_MASK);\n'
+  '                       attrs, NULL);\n'
   '    if (!rc)\n'
   '        swattr_set(id, va, va + len, attrs);',
-  '        rc = pt_protect(root_of(id), va, len, attrs & ATTR_HW_MASK);'),
+  '                       attrs, NULL);'),
  ('stale asid kept',
   '    a->root.asid = asid_live(a->asid, a->gen) ? a->asid : 0;',
   '    a->root.asid = a->asid;'),

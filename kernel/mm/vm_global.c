@@ -1,0 +1,295 @@
+/*
+ * vm_global.c: global user mappings shared by every user address space
+ * (see vm_global.h for the rule). Each operation finds the global pages
+ * of a range in the requesting space as runs of consecutive global pages
+ * (clipped to the range), counts what every space will need, reserves it,
+ * and only then changes the others and the requesting space.
+ */
+#include "vm_global.h"
+#include "kassert.h"
+#include "swattr.h"
+
+/* ---- runs of global pages ------------------------------------------------ */
+
+struct runs;
+typedef void (*run_fn)(struct runs *c, vaddr_t a, vaddr_t b);
+
+struct runs {
+    u64 lo, hi;                   /* the range asked about */
+    u64 a, b;                     /* the run being built, if open */
+    bool open;
+    run_fn fn;
+    const struct vg_set *others;
+    enum vg_op op;
+    u32 attrs;
+    u32 tables, count;            /* counting pass: splits, runs */
+};
+
+static void run_flush(struct runs *c)
+{
+    if (c->open)
+        c->fn(c, (vaddr_t)c->a, (vaddr_t)c->b);
+    c->open = false;
+}
+
+static int run_visit(const struct pt_entry *e, void *p)
+{
+    struct runs *c = p;
+    u64 s = e->va > c->lo ? e->va : c->lo;
+    u64 t = (u64)e->va + e->size < c->hi ? (u64)e->va + e->size : c->hi;
+
+    if (!(e->attrs & ATTR_GLOBAL)) {
+        run_flush(c);
+    } else if (c->open && c->b == s) {
+        c->b = t;
+    } else {
+        run_flush(c);
+        c->a = s;
+        c->b = t;
+        c->open = true;
+    }
+    return 0;
+}
+
+/* Calls c->fn for every run of global pages of r in [c->lo, c->hi). */
+static void each_run(const struct pt_root *r, struct runs *c)
+{
+    c->open = false;
+    pt_for_each(r, (vaddr_t)c->lo, (vaddr_t)c->hi, run_visit, c);
+    run_flush(c);
+}
+
+/* ---- map ----------------------------------------------------------------- */
+
+/* See vm_global.h. */
+int vg_map(const struct vg_set *all, vaddr_t va, paddr_t pa, u32 len,
+           u32 attrs, u32 size, u32 *entries)
+{
+    u32 sw = attrs & ATTR_SW_MASK;
+    int rc;
+
+    if (sw && !swattr_can_set_n(all->n))
+        return E_NO_MEMORY;
+    rc = pt_map_multi(all->root, all->n, va, pa, len,
+                      attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), size, entries);
+    if (rc)
+        return rc;
+    len = size ? size : len;
+    for (u32 i = 0; sw && i < all->n; i++)
+        swattr_set(all->id[i], va, va + len, sw);
+    return 0;
+}
+
+/* ---- unmap and protect ----------------------------------------------------- */
+
+/* Counting pass: the splits each other space needs for the run. */
+static void run_count(struct runs *c, vaddr_t a, vaddr_t b)
+{
+    for (u32 i = 0; i < c->others->n; i++)
+        c->tables += pt_cut_tables(c->others->root[i], a, b - a);
+    c->count++;
+}
+
+/* Apply pass: the run in every other space (cannot fail: reserved). */
+static void run_apply(struct runs *c, vaddr_t a, vaddr_t b)
+{
+    for (u32 i = 0; i < c->others->n; i++) {
+        struct pt_root *y = c->others->root[i];
+        int rc;
+        if (c->op == VG_PROTECT)
+            rc = pt_protect(y, a, b - a, c->attrs & ATTR_HW_MASK);
+        else
+            rc = pt_unmap(y, a, b - a, NULL);
+        KASSERT(rc == 0);
+        swattr_set(c->others->id[i], a, b, c->op == VG_PROTECT ? c->attrs : 0);
+    }
+}
+
+/* E_NOT_MAPPED unless every page of [va, end) is mapped in r. */
+static int all_mapped(const struct pt_root *r, u64 va, u64 end)
+{
+    struct pt_entry e;
+
+    for (u64 v = va; v < end; v = (u64)e.va + e.size)
+        if (pt_walk(r, (vaddr_t)v, &e))
+            return E_NOT_MAPPED;
+    return 0;
+}
+
+/* ---- protect making private pages global ---------------------------------- */
+
+struct share {
+    const struct vg_set *others;
+    u64 lo, hi;
+    u32 tables;           /* L2 tables the others will need */
+    u64 next_region;      /* regions below this one are counted */
+    bool any;             /* a private page is in the range */
+    int rc;
+};
+
+static int any_visit(const struct pt_entry *e, void *p)
+{
+    (void)e; (void)p;
+    return 1;
+}
+
+/* Check pass over x's pages before the protect: every private piece of
+ * [lo, hi) must be free in every other space (E_ALREADY_MAPPED). Each
+ * space will need an L2 table for each 1M region that the piece does not
+ * fill with one section or supersection (x's splits leave 4K or 64K pages
+ * there) and where it has none. */
+static int share_visit(const struct pt_entry *e, void *p)
+{
+    struct share *c = p;
+    u64 s = e->va > c->lo ? e->va : c->lo;
+    u64 t = (u64)e->va + e->size < c->hi ? (u64)e->va + e->size : c->hi;
+
+    if (e->attrs & ATTR_GLOBAL)
+        return 0;
+    c->any = true;
+    for (u32 i = 0; i < c->others->n; i++)
+        if (pt_for_each(c->others->root[i], (vaddr_t)s, (vaddr_t)t, any_visit, NULL))
+            return c->rc = E_ALREADY_MAPPED;
+    for (u64 r = ALIGN_DOWN(s, SZ_1M); r < t; r += SZ_1M) {
+        bool whole = e->size >= SZ_1M && s <= r && t >= r + SZ_1M;
+        for (u32 i = 0; i < c->others->n; i++) {
+            bool table = pt_has_table(c->others->root[i], (vaddr_t)r);
+            if (whole && table)
+                return c->rc = E_ALREADY_MAPPED;  /* a section cannot go */
+            c->tables += !whole && !table && r >= c->next_region;
+        }
+        c->next_region = r + SZ_1M;
+    }
+    return 0;
+}
+
+/* Write pass, after x's protect: each page of x in [lo, hi) that the
+ * others lack was private and is global now: the same page into all. */
+static int share_write(const struct pt_entry *e, void *p)
+{
+    struct share *c = p;
+    struct pt_entry o;
+    int rc;
+
+    if (pt_walk(c->others->root[0], e->va, &o) == 0)
+        return 0;                       /* global before: done by the runs */
+    rc = pt_map_multi(c->others->root, c->others->n, e->va, e->pa, e->size,
+                      e->attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), e->size, NULL);
+    KASSERT(rc == 0);                   /* checked and reserved */
+    return 0;
+}
+
+/* See vm_global.h. */
+int vg_change(struct pt_root *x, const struct vg_set *others, enum vg_op op,
+              vaddr_t va, u32 len, u32 attrs, u32 *unmapped)
+{
+    struct runs c = { .lo = va, .hi = (u64)va + len, .others = others,
+                      .op = op, .attrs = attrs };
+    struct share sh = { .others = others, .lo = va, .hi = (u64)va + len };
+    bool share = op == VG_PROTECT && (attrs & ATTR_GLOBAL) && others->n;
+    int rc = 0;
+
+    if (op == VG_PROTECT && all_mapped(x, c.lo, c.hi))
+        return E_NOT_MAPPED;
+    if (share && pt_for_each(x, va, va + len, share_visit, &sh))
+        return sh.rc;
+    if (others->n) {
+        c.fn = run_count;
+        each_run(x, &c);
+    }
+    if ((c.count || sh.any) &&
+        !swattr_can_set_n((c.count + sh.any) * others->n))
+        return E_NO_MEMORY;
+    if (pt_reserve(c.tables + sh.tables +
+                   (op == VG_OTHERS ? 0 : pt_cut_tables(x, va, len))))
+        return E_NO_MEMORY;
+    if (c.count) {
+        c.fn = run_apply;
+        each_run(x, &c);
+    }
+    if (op == VG_UNMAP)
+        rc = pt_unmap(x, va, len, unmapped);
+    else if (op == VG_PROTECT)
+        rc = pt_protect(x, va, len, attrs & ATTR_HW_MASK);
+    if (!rc && sh.any) {
+        pt_for_each(x, va, va + len, share_write, &sh);
+        for (u32 i = 0; i < others->n; i++)     /* merges with the runs' */
+            swattr_set(others->id[i], va, va + len, attrs);
+    }
+    pt_release();
+    KASSERT(rc == 0);              /* checked and reserved above */
+    return 0;
+}
+
+/* ---- a new space ----------------------------------------------------------- */
+
+struct copy_ctx {
+    struct pt_root *dst;
+    u32 dst_id, src_id;
+};
+
+static int copy_visit(const struct pt_entry *e, void *p)
+{
+    struct copy_ctx *c = p;
+    u32 sw = swattr_get(c->src_id, e->va);
+    int rc;
+
+    if (!(e->attrs & ATTR_GLOBAL))
+        return 0;
+    if (sw && !swattr_can_set())
+        return E_NO_MEMORY;
+    rc = pt_map1(c->dst, e->va, e->pa, e->size,
+                 e->attrs & (ATTR_HW_MASK | ATTR_INTERRUPT));
+    if (rc)
+        return rc;
+    if (sw)
+        swattr_set(c->dst_id, e->va, e->va + e->size, sw);
+    return 0;
+}
+
+/* See vm_global.h. */
+int vg_copy(struct pt_root *dst, u32 dst_id, const struct pt_root *src,
+            u32 src_id)
+{
+    struct copy_ctx c = { dst, dst_id, src_id };
+
+    return pt_for_each(src, src->lo, src->hi, copy_visit, &c);
+}
+
+/* ---- check ----------------------------------------------------------------- */
+
+struct same_ctx {
+    const struct pt_root *other;
+    u32 id, other_id;
+};
+
+/* A global page of one space must be the very same page in the other. */
+static int same_visit(const struct pt_entry *e, void *p)
+{
+    const struct same_ctx *c = p;
+    struct pt_entry o;
+
+    if (!(e->attrs & ATTR_GLOBAL))
+        return 0;
+    if (pt_walk(c->other, e->va, &o) || o.va != e->va || o.pa != e->pa ||
+        o.size != e->size || o.attrs != e->attrs ||
+        swattr_get(c->id, e->va) != swattr_get(c->other_id, e->va))
+        return E_CORRUPT;
+    return 0;
+}
+
+/* See vm_global.h. */
+int vg_check(const struct vg_set *all, const char **what)
+{
+    for (u32 i = 1; i < all->n; i++) {
+        const struct pt_root *t = all->root[0], *y = all->root[i];
+        struct same_ctx ty = { y, all->id[0], all->id[i] };
+        struct same_ctx yt = { t, all->id[i], all->id[0] };
+        if (pt_for_each(t, t->lo, t->hi, same_visit, &ty) ||
+            pt_for_each(y, y->lo, y->hi, same_visit, &yt)) {
+            *what = "global_mismatch";
+            return E_CORRUPT;
+        }
+    }
+    return 0;
+}

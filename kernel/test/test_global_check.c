@@ -1,0 +1,115 @@
+/*
+ * test_global_check.c: `check` (vm_check) catches a VA that is global in
+ * one user address space and private, or absent, in another: the TLB
+ * conflict that PROTOCOL 1.1's shared global mappings rule out. No request
+ * can make one now, so the conflict is planted by hand in the descriptors
+ * of address space 2, and taken out again.
+ */
+#include <string.h>
+#include "unit.h"
+#include "sim.h"
+#include "mm.h"
+#include "pmm.h"
+#include "vm.h"
+#include "vm_check.h"
+
+#define VA     0x00400000u
+#define VA2    0x00500000u
+#define L2_NG  (1u << 11)
+#define RW     (ATTR_READ | ATTR_WRITE)
+
+/* The L2 descriptor of va in user space id (its table must exist). */
+static u32 *l2_entry(u32 id, vaddr_t va)
+{
+    const u32 *l1 = arch_phys_to_ptr(vm_root(id)->l1);
+    u32 *t = arch_phys_to_ptr(l1[va >> 20] & 0xfffffc00u);
+    return &t[(va >> 12) & 0xff];
+}
+
+static const char *check_what(void)
+{
+    struct vm_check_counts c;
+    const char *what = NULL;
+    return vm_check(&c, &what) ? what : "ok";
+}
+
+static paddr_t frame(void)
+{
+    paddr_t pa = 0;
+    EXPECT_EQ(pmm_alloc(1, PAGE_SIZE, PG_FRAME, &pa), 0);
+    return pa;
+}
+
+/* Spaces 1 (current) and 2; a global page at VA and a private one of
+ * space 2 at VA2. */
+static void setup(void)
+{
+    struct arch_boot b;
+    u32 id, e;
+
+    sim_reset(0, 0);
+    arch_boot_info(&b);
+    EXPECT_EQ(mm_init(&b), 0);
+    EXPECT_EQ(vm_as_new(&id), 0);
+    EXPECT_EQ(id, 2);
+    EXPECT_EQ(vm_map(VA, frame(), PAGE_SIZE, RW | ATTR_GLOBAL, &e), 0);
+    EXPECT_EQ(vm_map_in(2, VA2, frame(), PAGE_SIZE, RW, &e), 0);
+    EXPECT(!strcmp(check_what(), "ok"));
+}
+
+TEST(global_page_is_shared_and_not_remappable)
+{
+    struct pt_entry e1, e2;
+    u32 n;
+
+    setup();
+    EXPECT_EQ(vm_translate_in(1, VA, &e1), 0);
+    EXPECT_EQ(vm_translate_in(2, VA, &e2), 0);
+    EXPECT(e1.pa == e2.pa && e1.size == e2.size && e1.attrs == e2.attrs);
+    EXPECT_EQ(vm_map_in(2, VA, frame(), PAGE_SIZE, RW, &n), E_ALREADY_MAPPED);
+}
+
+TEST(global_in_one_space_private_in_another)
+{
+    setup();
+    u32 *d = l2_entry(2, VA), old = *d;
+    *d = old | L2_NG;                     /* space 2's copy made private */
+    EXPECT(!strcmp(check_what(), "global_mismatch"));
+    *d = old;
+    EXPECT(!strcmp(check_what(), "ok"));
+}
+
+TEST(global_only_in_one_space)
+{
+    setup();
+    u32 *d = l2_entry(2, VA2), old = *d;
+    *d = old & ~L2_NG;                    /* global in 2, nothing in 1 */
+    EXPECT(!strcmp(check_what(), "global_mismatch"));
+    *d = old;
+    EXPECT(!strcmp(check_what(), "ok"));
+}
+
+TEST(global_page_of_another_frame)
+{
+    setup();
+    u32 *d = l2_entry(2, VA), old = *d;
+    paddr_t other = frame();
+    u32 id, e;
+    EXPECT_EQ(vm_as_new(&id), 0);                        /* copies VA */
+    EXPECT_EQ(vm_map_in(id, 0x00600000u, other, PAGE_SIZE, RW, &e), 0);
+    EXPECT(!strcmp(check_what(), "ok"));
+    /* space 2's global VA points at a frame held by space 3's mapping */
+    *d = (old & 0xfffu) | other;
+    EXPECT(!strcmp(check_what(), "global_mismatch"));
+    *d = old;
+    EXPECT(!strcmp(check_what(), "ok"));
+}
+
+int main(void)
+{
+    RUN(global_page_is_shared_and_not_remappable);
+    RUN(global_in_one_space_private_in_another);
+    RUN(global_only_in_one_space);
+    RUN(global_page_of_another_frame);
+    return unit_report();
+}
