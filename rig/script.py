@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Optional, TextIO
 
 from .errors import RigError
-from .parse import Reply
+from .reply import Reply
 from .session import Session
 
 ANY = "*"

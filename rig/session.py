@@ -18,6 +18,16 @@ line raises KernelPanic with the exit status, a dead process TargetDied,
 a line that is no reply line ProtocolError; each carries the transcript's
 tail. stop() kills the process group; no target outlives the rig (see
 rig/launch.py).
+
+An AttachConfig attaches to a running target instead: the session resets
+it through its monitor if one is given (and waits for `ready`), else asks
+`info` and takes `ready` from the boot if it comes, from `info` if the
+kernel booted before. A KeyboardInterrupt during a wait leaves the request
+pending: the next request first reads the late reply (`pending`).
+
+The request path is the hot loop of every suite and benchmark: one write,
+reads until a final line, each line classified by its first word only
+(fields are split when asked for), the transcript keeping raw chunks.
 """
 from __future__ import annotations
 
@@ -25,11 +35,11 @@ import time
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from .config import TargetConfig
+from .config import AttachConfig, TargetConfig
 from .errors import (KernelPanic, LaunchError, ProtocolError, ReplyError, RigError,
                      RigTimeout, TargetDied)
-from .launch import Link, launch
-from .parse import EVENT, READY, Exchange, Line, Reply, ReplyBuilder, parse_line
+from .launch import Link, launch, monitor_reset
+from .reply import EVENT, READY, Exchange, Line, Reply, ReplyBuilder, parse_line
 from .transcript import RECEIVED, SENT, Transcript
 
 DEFAULT_REQUEST_TIMEOUT = 10.0
@@ -59,6 +69,8 @@ class Session:
         self.exit_status: Optional[int] = None
         self._buf = bytearray()
         self._eof = False
+        #: A request whose wait was interrupted (Ctrl-C): (exchange, builder).
+        self.pending: Optional[tuple[Exchange, ReplyBuilder]] = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -71,26 +83,92 @@ class Session:
     def alive(self) -> bool:
         return self.link is not None and self.link.poll() is None and not self._eof
 
+    @property
+    def attached(self) -> bool:
+        """True for a target the rig did not launch (AttachConfig)."""
+        return isinstance(self.config, AttachConfig)
+
+    def state(self) -> str:
+        """What the target is doing, in words (for the shell after Ctrl-C)."""
+        if self.link is None:
+            return "not started"
+        status = self.link.poll()
+        if self._eof or status is not None:
+            return f"gone (exit status {status})"
+        who = f"pid {self.link.pid}" if self.link.pid else str(self.config)
+        if self.pending is not None:
+            return f"running ({who}), still working on {self.pending[0].request!r}"
+        return f"running ({who}), idle"
+
     def start(self) -> Line:
-        """Launches the target and waits for its `ready` line (parsed)."""
+        """Launches (or attaches to) the target and waits for its `ready` line."""
         if self.link is not None:
             raise RigError("session already started")
-        self.transcript.note(f"launch {self.config}")
+        self.transcript.note(("attach " if self.attached else "launch ") + str(self.config))
         self.link = launch(self.config, self.boot_timeout)
         deadline = time.monotonic() + self.boot_timeout
         try:
-            while True:
-                raw = self._next_line(deadline, "boot")
-                line = parse_line(raw)
-                if line is not None and line.kind == READY:
-                    self.ready = line
-                    return line
-                if line is not None:
-                    raise self._protocol_error(f"reply line before ready: {raw!r}", raw)
-                self.boot_lines.append(raw)
+            if self.attached and self.config.reset is None:
+                return self._attach_running(deadline)
+            if self.attached:
+                self._drain()
+                self.transcript.note(f"system_reset via the monitor at {self.config.reset}")
+                monitor_reset(self.config.reset, self.boot_timeout)
+            return self._await_ready(deadline)
         except BaseException:
             self.stop()
             raise
+
+    def _await_ready(self, deadline: float) -> Line:
+        while True:
+            raw = self._next_line(deadline, "boot")
+            line = parse_line(raw)
+            if line is not None and line.kind == READY:
+                self.ready = line
+                return line
+            if line is not None:
+                raise self._protocol_error(f"reply line before ready: {raw!r}", raw)
+            self.boot_lines.append(raw)
+
+    def _drain(self) -> None:
+        """Drops what a running target said before we came (noted)."""
+        while True:
+            data = self.link.read(0.05)
+            if not data:
+                return
+            self.transcript.record(RECEIVED, data)
+
+    def _attach_running(self, deadline: float) -> Line:
+        """`info` to a running target; `ready` from its boot if it is still
+        coming (a QEMU that waited for us), else made from `info`'s keys."""
+        self._send(b"info\n")
+        builder = ReplyBuilder("info")
+        while True:
+            raw = self._next_line(deadline, "ready or the reply to info")
+            line = parse_line(raw)
+            if line is not None and line.kind == READY and self.ready is None:
+                self.ready = line
+                continue
+            if line is None:
+                if self.ready is not None:
+                    raise self._protocol_error(f"not a reply line: {raw!r}", raw)
+                self.boot_lines.append(raw)
+                continue
+            try:
+                reply = builder.feed(raw)
+            except ValueError:
+                raise self._protocol_error(f"not a reply line: {raw!r}", raw) from None
+            if reply is None:
+                continue
+            if self.ready is None:
+                if not reply.ok:
+                    raise self._protocol_error(f"info answered {raw!r}", raw)
+                f = reply.fields
+                keys = " ".join(f"{k}={f[k]}" for k in ("version", "ram_base", "ram_size")
+                                if k in f)
+                self.ready = parse_line(f"ready {keys}")
+                self.transcript.note(f"attached after boot: {self.ready.raw} (from info)")
+            return self.ready
 
     def stop(self) -> Optional[int]:
         """Kills the target (its whole process group); its exit status."""
@@ -126,13 +204,25 @@ class Session:
                     on_line: Optional[LineCallback] = None) -> Reply:
         """Sends `data` exactly (it must end with a newline) and returns the
         reply to it: for ill-formed lines, `\\r\\n` endings and the like."""
-        if not data.endswith(b"\n") or b"\n" in data[:-1]:
+        if data[-1:] != b"\n" or b"\n" in data[:-1]:
             raise ValueError("request_raw takes exactly one line, newline included")
-        text = data.rstrip(b"\n").decode("latin-1")
+        if self.pending is not None:
+            self.finish_pending(on_line=on_line)
+        exchange = Exchange(data[:-1].decode("latin-1"))
         self._send(data)
-        exchange = Exchange(text)
         self.history.append(exchange)
         return self._collect(exchange, timeout, on_line)
+
+    def finish_pending(self, timeout: Optional[float] = None,
+                       on_line: Optional[LineCallback] = None) -> Optional[Reply]:
+        """Reads the rest of the reply to an interrupted request (within the
+        request timeout); that Reply, or None if nothing was pending."""
+        if self.pending is None:
+            return None
+        exchange, builder = self.pending
+        self.pending = None
+        self.transcript.note(f"reading the late reply to {exchange.request!r}")
+        return self._collect(exchange, timeout, on_line, builder)
 
     def send_silent(self, data: bytes) -> None:
         """Sends a line that gets no reply by design (empty, spaces only)."""
@@ -173,34 +263,53 @@ class Session:
     # ------------------------------------------------------------ internals
 
     def _send(self, data: bytes) -> None:
-        if self.link is None:
+        link = self.link
+        if link is None:
             raise RigError("session not started")
         self.transcript.record(SENT, data)
         try:
-            self.link.write(data)
+            link.write(data)
         except OSError as e:
             raise self._died(f"cannot send: {e}") from e
 
     def _collect(self, exchange: Exchange, timeout: Optional[float],
-                 on_line: Optional[LineCallback]) -> Reply:
-        """Reads the reply to `exchange`; its Reply once the final line came."""
-        wait = self.request_timeout if timeout is None else timeout
-        deadline = time.monotonic() + wait
-        builder = ReplyBuilder(exchange.request)
-        builder.exchange = exchange
-        while True:
-            raw = self._next_line(deadline, f"reply to {exchange.request!r}")
-            if on_line is not None:
-                on_line(raw)
-            try:
-                reply = builder.feed(raw)
-            except ValueError:
-                raise self._protocol_error(f"not a reply line: {raw!r}", raw) from None
-            if reply is not None:
-                return reply
-            last = exchange.body[-1]
-            if last.kind == EVENT and last.name == "panic":
-                raise self._panic(last, on_line)
+                 on_line: Optional[LineCallback],
+                 builder: Optional[ReplyBuilder] = None) -> Reply:
+        """Reads the reply to `exchange`; its Reply once the final line came.
+        Interrupted (KeyboardInterrupt), the request stays `pending`."""
+        deadline = time.monotonic() + (self.request_timeout if timeout is None else timeout)
+        if builder is None:
+            builder = ReplyBuilder(exchange.request, exchange)
+        buf = self._buf
+        try:
+            while True:
+                nl = buf.find(b"\n")
+                if nl < 0:
+                    if self._eof:
+                        raise self._died(f"target gone while waiting for the reply to "
+                                         f"{exchange.request!r}")
+                    self._fill(deadline, f"reply to {exchange.request!r}")
+                    continue
+                raw = buf[:nl].decode("latin-1")
+                del buf[:nl + 1]
+                if raw[-1:] == "\r":
+                    raw = raw.rstrip("\r")
+                if on_line is not None:
+                    on_line(raw)
+                try:
+                    reply = builder.feed(raw)
+                except ValueError:
+                    raise self._protocol_error(f"not a reply line: {raw!r}", raw) from None
+                if reply is not None:
+                    return reply
+                last = exchange.body[-1]
+                if last.kind == EVENT and last.name == "panic":
+                    raise self._panic(last, on_line)
+        except KeyboardInterrupt:
+            if self.link is not None and not self._eof:
+                self.pending = (exchange, builder)
+                self.transcript.note(f"interrupted while waiting for {exchange.request!r}")
+            raise
 
     def _next_line(self, deadline: float, what: str,
                    died_ok: bool = False) -> Optional[str]:
@@ -220,7 +329,6 @@ class Session:
 
     def _fill(self, deadline: float, what: str) -> None:
         """Reads what is available into the line buffer, or times out."""
-        assert self.link is not None
         data = self.link.read(deadline - time.monotonic())
         if data is None:
             if time.monotonic() >= deadline:
