@@ -158,6 +158,12 @@ class Line:
     def __getitem__(self, key: str) -> str:
         return self.fields[key]
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.fields
+
+    def get(self, key: str, default: Optional[str] = None) -> Optional[str]:
+        return self.fields.get(key, default)
+
     def int(self, key: str) -> int:
         """The value of `key` as a number."""
         return self.fields.int(key)
