@@ -36,7 +36,8 @@ requests beside it (`<test>-<n>.rig`, for `python3 -m rig run`). A failing
 test's report (terminal and build/junit.xml) ends with a `vmk` section: the
 transcript path, the target's command line, its `ready` version, the
 transcript's tail and a one-line repro; each JUnit testcase carries the
-same as properties and the transcript as system-out. Assertions on ints
+same as properties (transcript, target, version, script, repro; `_2`...
+for a test's further sessions) and the transcript as system-out. Assertions on ints
 show hex (pytest_assertrepr_compare).
 
 Also collected: kernel/test/test_*.c (runs build/host/test_*) and each
@@ -45,6 +46,7 @@ and the fuzz replay are JUnit testcases too.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -356,7 +358,12 @@ def check_after(request: pytest.FixtureRequest):
 # ----------------------------------------------- transcripts and repro scripts
 
 def _safe(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")[-150:]
+    """A file name for `nodeid`: its characters that are safe, cut to 120
+    with a hash of the whole id when longer (long parameter ids)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")
+    if len(safe) <= 140:
+        return safe
+    return safe[:120] + "-" + hashlib.sha1(nodeid.encode()).hexdigest()[:10]
 
 
 def _paths(item: pytest.Item) -> tuple[Path, Path]:
@@ -423,8 +430,9 @@ def repro_command(item: pytest.Item) -> str:
     if len(kinds) == 1:
         args.append(f"--target={kinds.pop()}")
     o = item.config.getoption
+    in_ini = " ".join(item.config.getini("addopts"))
     for p in getattr(item.config.option, "plugins", None) or ():
-        if p.startswith("rig."):
+        if p.startswith("rig.") and p not in in_ini:
             args += ["-p", p]
     defaults = {"--qemu-cpu": "cortex-a15", "--qemu-mem": "256M", "--qemu-transport": "stdio"}
     for opt, default in defaults.items():
@@ -503,17 +511,22 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         item.user_properties.append(("transcript", str(txt)))
         for n, (t, script) in enumerate(written, 1):
             s = t.session
-            item.user_properties.append((f"target_{n}", f"{s.kind}: {s.config}"))
-            item.user_properties.append((f"version_{n}", _version(s)))
+            suffix = "" if n == 1 else f"_{n}"
+            item.user_properties.append((f"target{suffix}", f"{s.kind}: {s.config}"))
+            item.user_properties.append((f"version{suffix}", _version(s)))
             if script is not None:
-                item.user_properties.append((f"script_{n}", str(script)))
+                item.user_properties.append((f"script{suffix}", str(script)))
         item.user_properties.append(("repro", repro_command(item)))
-        try:
-            item.add_report_section("teardown", "stdout", txt.read_text())
-        except OSError:
-            pass
     outcome = yield
     report = outcome.get_result()
+    if call.when == "teardown" and item.stash.get(_SESSIONS, []):
+        # JUnit's system-out takes every "Captured stdout ..." section; the
+        # terminal shows only sections named for the phase ("... teardown").
+        try:
+            report.sections.append(("Captured stdout vmk transcript",
+                                    _paths(item)[0].read_text()))
+        except OSError:
+            pass
     if not report.failed or not item.stash.get(_SESSIONS, []) or call.when == "teardown":
         return
     section = _vmk_section(item)
@@ -524,6 +537,29 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         report.longrepr = f"{longrepr}\n\n-- vmk --\n{section}"
     else:
         report.sections.append(("vmk", section))
+
+
+# ------------------------------------------------------------ worker logs
+
+def pytest_runtest_logreport(report) -> None:
+    """One line per test in <run>/worker-<gwN|main>.log (xdist interleaves
+    workers on the terminal; each log reads in order)."""
+    if report.when != "call" and not (report.failed or report.skipped):
+        return
+    run = os.environ.get(_RUN_ENV)
+    if not run:
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    line = f"{time.strftime('%H:%M:%S')} {report.outcome.upper():7} {report.when:8} " \
+           f"{report.duration:7.3f}s {report.nodeid}"
+    props = dict(report.user_properties)
+    if report.failed and "transcript" in props:
+        line += f"\n    transcript {props['transcript']}"
+    try:
+        with open(Path(run) / f"worker-{worker}.log", "a") as f:
+            f.write(line + "\n")
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------ hex assertions

@@ -368,7 +368,8 @@ class Session:
         return TargetDied(msg, self.tail(), status, stderr)
 
     def _panic(self, panic: Line, on_line: Optional[LineCallback]) -> KernelPanic:
-        """Reads what follows a `! panic` line, then the exit status."""
+        """Reads what follows a `! panic` line, then the exit status; pc and
+        lr symbolized when the rig launched the ELF (rig/symbolize.py)."""
         deadline = time.monotonic() + EXIT_TIMEOUT
         rest: list[str] = []
         try:
@@ -382,8 +383,26 @@ class Session:
         except RigTimeout:
             pass
         status = self._final_status(deadline) if self.link else self.exit_status
-        return KernelPanic(f"{self.kind}: kernel panic: {panic.raw} (exit status {status})",
-                           self.tail(), status, "", panic, rest)
+        symbols = self.symbolize([panic.raw, *rest])
+        for line in symbols:
+            self.transcript.note(f"panic: {line}")
+        msg = f"{self.kind}: kernel panic: {panic.raw} (exit status {status})"
+        if symbols:
+            msg += "\n  " + "\n  ".join(symbols)
+        err = KernelPanic(msg, self.tail(), status, "", panic, rest)
+        err.symbolized = symbols
+        return err
+
+    def symbolize(self, lines) -> list[str]:
+        """pc/lr of panic `lines` as function and line in the launched ELF."""
+        kernel = getattr(self.config, "kernel", None)
+        if kernel is None:
+            return []
+        kernel = Path(kernel)
+        if not kernel.is_absolute():
+            kernel = Path(self.config.cwd) / kernel
+        from .symbolize import panic_addresses, symbolize
+        return symbolize(kernel, panic_addresses(lines))
 
     def _protocol_error(self, message: str, raw: str) -> ProtocolError:
         err = ProtocolError(f"{self.kind}: {message}", self.tail(), raw)
