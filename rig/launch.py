@@ -372,8 +372,8 @@ def _launch_host(config: HostConfig, workdir: Path) -> Link:
 
 class AttachedLink:
     """A connection to a target the rig did not start: the same interface
-    as Link, with no process to poll, wait for or kill. The exit status is
-    None while connected and 0 once the target closed the connection."""
+    as Link, with no process to poll, wait for or kill: its exit status is
+    never known (None); the session sees the connection close."""
 
     def __init__(self, sock: socket.socket, config: AttachConfig) -> None:
         self._sock = sock
@@ -393,10 +393,10 @@ class AttachedLink:
         return data
 
     def poll(self) -> Optional[int]:
-        return 0 if (self._eof or self._closed) else None
+        return None
 
     def wait(self, timeout: float) -> Optional[int]:
-        return self.poll()
+        return None
 
     def kill(self) -> Optional[int]:
         """Nothing to kill: the connection is closed instead."""
@@ -436,23 +436,59 @@ def connect(address: str, timeout: float = 10.0) -> socket.socket:
         time.sleep(0.01)
 
 
-def monitor_reset(address: str, timeout: float = 5.0) -> None:
-    """Sends `system_reset` to the QEMU (HMP) monitor at `address`."""
-    sock = connect(address, timeout)
-    try:
-        sock.settimeout(timeout)
-        sock.sendall(b"system_reset\n")
+class Monitor:
+    """A QEMU human monitor (HMP) on a socket: one command at a time, each
+    answered up to the next `(qemu) ` prompt."""
+
+    PROMPT = b"(qemu) "
+
+    def __init__(self, address: str, timeout: float = 5.0) -> None:
+        self.address = address
+        self.timeout = timeout
+        self.sock = connect(address, timeout)
+        self.sock.settimeout(timeout)
+        self._until_prompt()
+
+    def _until_prompt(self) -> bytes:
         buf = b""
-        deadline = time.monotonic() + timeout
-        while b"system_reset" not in buf and time.monotonic() < deadline:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            buf += chunk
-    except OSError as e:
-        raise LaunchError(f"monitor {address}: {e}") from e
+        deadline = time.monotonic() + self.timeout
+        try:
+            while not buf.endswith(self.PROMPT):
+                if time.monotonic() > deadline:
+                    raise LaunchError(f"monitor {self.address}: no prompt")
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    raise LaunchError(f"monitor {self.address}: closed")
+                buf += chunk
+        except OSError as e:
+            raise LaunchError(f"monitor {self.address}: {e}") from e
+        return buf
+
+    def command(self, line: str) -> str:
+        """Sends `line`; what the monitor printed before its next prompt."""
+        try:
+            self.sock.sendall(line.encode() + b"\n")
+        except OSError as e:
+            raise LaunchError(f"monitor {self.address}: {e}") from e
+        return self._until_prompt().decode("utf-8", "replace")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def monitor_reset(address: str, timeout: float = 5.0, paused=None) -> None:
+    """Resets the guest through the QEMU monitor at `address`: `stop`, then
+    `paused()` (the caller drains what the guest said before), then
+    `system_reset` and `cont`, so that nothing of the old boot follows."""
+    mon = Monitor(address, timeout)
+    try:
+        mon.command("stop")
+        if paused is not None:
+            paused()
+        mon.command("system_reset")
+        mon.command("cont")
     finally:
-        sock.close()
+        mon.close()
 
 
 def launch(config: TargetConfig, timeout: float = 10.0):

@@ -216,8 +216,14 @@ def configs(qemu_config: TargetConfig, host_config: HostConfig) -> dict:
 
 
 def _session(config: pytest.Config, target: TargetConfig) -> Session:
-    return Session(target, request_timeout=config.getoption("--request-timeout"),
-                   boot_timeout=config.getoption("--boot-timeout"))
+    s = Session(target, request_timeout=config.getoption("--request-timeout"),
+                boot_timeout=config.getoption("--boot-timeout"))
+    if isinstance(target, AttachConfig):
+        def exit(*args, **kw):
+            pytest.skip("ends the target and reads its exit status: not for an attached "
+                        "target (--connect)")
+        s.exit = exit  # type: ignore[method-assign]
+    return s
 
 
 def _require(config: TargetConfig) -> None:

@@ -71,6 +71,7 @@ class Session:
         self._eof = False
         #: A request whose wait was interrupted (Ctrl-C): (exchange, builder).
         self.pending: Optional[tuple[Exchange, ReplyBuilder]] = None
+        self._stopped = False
 
     # ------------------------------------------------------------ lifecycle
 
@@ -81,7 +82,8 @@ class Session:
 
     @property
     def alive(self) -> bool:
-        return self.link is not None and self.link.poll() is None and not self._eof
+        return (self.link is not None and not self._stopped and not self._eof
+                and self.link.poll() is None)
 
     @property
     def attached(self) -> bool:
@@ -105,19 +107,39 @@ class Session:
         if self.link is not None:
             raise RigError("session already started")
         self.transcript.note(("attach " if self.attached else "launch ") + str(self.config))
-        self.link = launch(self.config, self.boot_timeout)
         deadline = time.monotonic() + self.boot_timeout
+        if self.attached and self.config.reset is not None:
+            self._attach_and_reset(deadline)
+        else:
+            self.link = launch(self.config, self.boot_timeout)
         try:
             if self.attached and self.config.reset is None:
                 return self._attach_running(deadline)
-            if self.attached:
-                self._drain()
-                self.transcript.note(f"system_reset via the monitor at {self.config.reset}")
-                monitor_reset(self.config.reset, self.boot_timeout)
             return self._await_ready(deadline)
         except BaseException:
             self.stop()
             raise
+
+    def _attach_and_reset(self, deadline: float) -> None:
+        """Connects, then resets through the monitor. A QEMU that is being
+        restarted (one that exited: `exit`, a panic) may accept and then
+        vanish, with no monitor yet: connect again until the deadline."""
+        while True:
+            self.link = launch(self.config, max(deadline - time.monotonic(), 0.1))
+            try:
+                self._drain()
+                monitor_reset(self.config.reset, min(2.0, max(deadline - time.monotonic(), 0.1)),
+                              paused=self._drain)
+                self.transcript.note(f"system_reset via the monitor at {self.config.reset}")
+                return
+            except (LaunchError, TargetDied) as e:
+                self.link.close()
+                self.link = None
+                self._eof = False
+                self._buf.clear()
+                if time.monotonic() >= deadline:
+                    raise LaunchError(f"{self.config}: {e.message}") from None
+                time.sleep(0.05)
 
     def _await_ready(self, deadline: float) -> Line:
         while True:
@@ -131,11 +153,15 @@ class Session:
             self.boot_lines.append(raw)
 
     def _drain(self) -> None:
-        """Drops what a running target said before we came (noted)."""
+        """Takes what a running target said before we came (kept in the
+        transcript, not parsed) until 50 ms of quiet; TargetDied if the
+        connection closed."""
         while True:
             data = self.link.read(0.05)
-            if not data:
+            if data is None:
                 return
+            if not data:
+                raise TargetDied(f"{self.config}: the connection closed at once")
             self.transcript.record(RECEIVED, data)
 
     def _attach_running(self, deadline: float) -> Line:
@@ -174,6 +200,7 @@ class Session:
         """Kills the target (its whole process group); its exit status."""
         if self.link is None:
             return self.exit_status
+        self._stopped = True
         status = self.link.close()
         if self.exit_status is None:
             self.exit_status = status
@@ -342,8 +369,13 @@ class Session:
         self._buf += data
 
     def _final_status(self, deadline: float) -> int:
-        """The exit status after EOF (killing the target if it lingers)."""
+        """The exit status after EOF (killing the target if it lingers);
+        None for an attached target, whose process the rig cannot see."""
         assert self.link is not None
+        if self.attached:
+            self.transcript.note("connection closed (attached: no exit status to see)")
+            self.stop()
+            return None
         status = self.link.wait(max(deadline - time.monotonic(), 0.05))
         if status is None:
             self.transcript.note("channel closed but the process lingers: killed")

@@ -63,9 +63,10 @@ def test_run_stop_on_err_also_stops_at_a_wrong_code(tmp_path):
     assert out.returncode == 1 and "expected err BAD_ARG" in out.stdout
 
 
-def test_run_without_stop_on_err_reports_and_goes_on():
+def test_run_without_stop_on_err_goes_on_and_fails_at_the_end():
     out = rig("run", "-", "--target", "host", "--vmsim", str(FAKE), stdin="frob\ninfo\n")
-    assert out.returncode == 0 and "# 2 steps, 1 unexpected" in out.stdout
+    assert out.returncode == 1 and "# 2 steps, 1 unexpected" in out.stdout
+    assert "> info" in out.stdout
 
 
 def test_run_exits_2_on_a_panic():
