@@ -5,8 +5,8 @@ PROTOCOL.md; each assertion names the request and shows the reply, so a
 failing scenario reads like the transcript it came from.
 
 After every test that used `target`, the kernel's `check` must still
-answer `ok`: the rig's pytest plugin does it (the autouse fixture
-`check_after`, re-exported here so that older imports of it still work).
+answer `ok`: the rig's pytest plugin does it in `target` itself (the
+fixture `check_after`, re-exported here so that older imports still work).
 """
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def ram(s) -> tuple[int, int]:
 
 # ----------------------------------------------------------------- fixture
 
-from rig.pytest_plugin import check_after  # noqa: E402,F401  (autouse, in the plugin)
+from rig.pytest_plugin import check_after  # noqa: E402,F401  (run by `target`)
 
 
 def fill_table_page(s, base: int = 0x7e000000) -> list:

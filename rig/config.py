@@ -248,6 +248,10 @@ class AttachConfig:
     transport: str = "attach"
     #: RAM the target reports; known once attached (for suites' ram_size).
     mem: str = "256M"
+    #: The ELF the target runs, as built here (panics are symbolized with
+    #: it; suites that read the kernel image read it).
+    kernel: Path = DEFAULT_KERNEL
+    cwd: Path = REPO_ROOT
 
     def __post_init__(self) -> None:
         parse_address(self.address)

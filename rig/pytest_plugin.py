@@ -23,9 +23,11 @@ Fixtures:
     target_kind    "host" or "qemu" (module-scoped parameter)
     launch         factory: launch(kind, **config_changes) -> started Session
                    (skipped when --target excludes `kind`)
-    qemu_config / host_config / configs   what the options describe
-    check_after    autouse: after a test that used `target`, the kernel's
-                   `check` must still answer ok (`@pytest.mark.nocheck` opts out)
+    qemu_config / host_config   what the options describe, to launch
+    qemu_target / configs       what `target` runs: under --connect the
+                   qemu kind is an AttachConfig
+    check_after    what `target` runs after each test: the kernel's `check`
+                   must still answer ok (`@pytest.mark.nocheck` opts out)
 
 Markers: `host`, `qemu` (needs that target; skipped when --target excludes
 it), `slow`, `nocheck`.
@@ -188,16 +190,31 @@ def _worker_index() -> int:
 
 
 @pytest.fixture(scope="session")
-def qemu_config(pytestconfig: pytest.Config) -> TargetConfig:
-    """The QEMU configuration the command line describes (an AttachConfig
-    under --connect)."""
+def qemu_target(pytestconfig: pytest.Config) -> TargetConfig:
+    """What the qemu kind is: the QEMU the options describe, or under
+    --connect the running target (an AttachConfig)."""
     o = pytestconfig.getoption
     connect = o("--connect")
     if connect:
         i = _worker_index() % len(connect)
         resets = o("--connect-reset")
         return AttachConfig(connect[i], reset=resets[i % len(resets)] if resets else None,
-                            mem=o("--qemu-mem"))
+                            mem=o("--qemu-mem"),
+                            kernel=_abs(o("--kernel")) or DEFAULT_KERNEL)
+    return _qemu_config(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def qemu_config(pytestconfig: pytest.Config) -> QemuConfig:
+    """The QEMU configuration the command line describes, for tests that
+    launch QEMU themselves (skipped under --connect: nothing to launch)."""
+    if pytestconfig.getoption("--connect"):
+        pytest.skip("launches QEMU itself: the qemu kind is attached (--connect)")
+    return _qemu_config(pytestconfig)
+
+
+def _qemu_config(pytestconfig: pytest.Config) -> QemuConfig:
+    o = pytestconfig.getoption
     extra = tuple(o("--qemu-arg")) + tuple(shlex.split(o("--qemu-extra-args")))
     return QemuConfig(kernel=_abs(o("--kernel")) or DEFAULT_KERNEL, cpu=o("--qemu-cpu"),
                       mem=o("--qemu-mem"), transport=o("--qemu-transport"),
@@ -211,8 +228,8 @@ def host_config(pytestconfig: pytest.Config) -> HostConfig:
 
 
 @pytest.fixture(scope="session")
-def configs(qemu_config: TargetConfig, host_config: HostConfig) -> dict:
-    return {"qemu": qemu_config, "host": host_config}
+def configs(qemu_target: TargetConfig, host_config: HostConfig) -> dict:
+    return {"qemu": qemu_target, "host": host_config}
 
 
 def _session(config: pytest.Config, target: TargetConfig) -> Session:
@@ -262,8 +279,8 @@ def target_kind(request: pytest.FixtureRequest) -> str:
 def launch(request: pytest.FixtureRequest, configs: dict) -> Iterator[Callable[..., Session]]:
     """Factory: launch(kind, **changes) -> a started Session whose config is
     the default one of `kind` with `changes` applied; all stopped after.
-    Skips the test when --target excludes `kind`, or when the qemu kind is
-    attached (--connect: nothing to launch with other options)."""
+    Skips the test when --target excludes `kind`, or when `kind` is
+    attached (--connect): such tests boot, panic or exit targets of their own."""
     sessions: list[Session] = []
     chosen = selected_kinds(request.config)
 
@@ -272,11 +289,9 @@ def launch(request: pytest.FixtureRequest, configs: dict) -> Iterator[Callable[.
             pytest.skip(f"launches {kind}: --target={request.config.getoption('--target')}")
         base = configs[kind]
         if isinstance(base, AttachConfig):
-            if changes:
-                pytest.skip(f"launches {kind} with {changes}: attached (--connect)")
-            config = base
-        else:
-            config = base.replace(**changes) if changes else base
+            pytest.skip(f"launches a {kind} target of its own: the {kind} kind is "
+                        f"attached (--connect)")
+        config = base.replace(**changes) if changes else base
         _require(config)
         session = _session(request.config, config)
         sessions.append(session)
@@ -290,9 +305,11 @@ def launch(request: pytest.FixtureRequest, configs: dict) -> Iterator[Callable[.
 
 
 @pytest.fixture
-def target(request: pytest.FixtureRequest, configs: dict) -> Iterator[Session]:
+def target(request: pytest.FixtureRequest, configs: dict,
+           check_after: Callable[[Session], None]) -> Iterator[Session]:
     """A fresh started session on `target_kind` (or on the kind the test
-    parametrizes `target` with), stopped after the test."""
+    parametrizes `target` with); after the test `check` must answer ok
+    (check_after), then the session is stopped."""
     kind = getattr(request, "param", None) or request.getfixturevalue("target_kind")
     if kind not in KINDS:
         raise ValueError(f"target kind {kind!r} is not one of {KINDS}")
@@ -304,6 +321,7 @@ def target(request: pytest.FixtureRequest, configs: dict) -> Iterator[Session]:
     try:
         session.start()
         yield session
+        check_after(session)
     finally:
         session.stop()
 
@@ -347,18 +365,19 @@ def shared_target(request: pytest.FixtureRequest, _shared_holder: _Shared) -> Se
     return session
 
 
-@pytest.fixture(autouse=True)
-def check_after(request: pytest.FixtureRequest):
-    """After each test: `check` on the target it used must still be ok."""
-    yield
-    if request.node.get_closest_marker("nocheck") is not None:
-        return
-    funcargs = getattr(request.node, "funcargs", {})
-    s = funcargs.get("target")
-    if not isinstance(s, Session) or not s.alive:
-        return
-    r = s.request("check")
-    assert r.ok, f"check after the scenario: {r.final.raw}"
+@pytest.fixture
+def check_after(request: pytest.FixtureRequest) -> Callable[[Session], None]:
+    """What `target` does after its test, before it stops the session: the
+    kernel's `check` must still answer ok (`@pytest.mark.nocheck` opts out).
+    `target` requests it, so no suite needs to import it; it lives in the
+    fixture's teardown because an autouse fixture is torn down after
+    `target` has stopped the session (and so could never check)."""
+    def run(s: Session) -> None:
+        if request.node.get_closest_marker("nocheck") is not None or not s.alive:
+            return
+        r = s.request("check")
+        assert r.ok, f"check after the scenario: {r.final.raw}"
+    return run
 
 
 # ----------------------------------------------- transcripts and repro scripts

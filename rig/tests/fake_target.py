@@ -4,11 +4,12 @@
 It speaks enough of PROTOCOL.md's channel to exercise the rig: a boot line
 that is no reply line, `ready`, `info`, `help`, `as list`, `peek` (with a
 fault at 0x90000000), `exit [code]`, and misbehaviour on request: `panic`
-(prints `! panic`, exits 70), `hang` (says nothing), `die` (exits 3 without
+(prints `! panic`, exits 70), `hang` (says nothing), `slow S` (answers after S seconds), `die` (exits 3 without
 a reply), `garbage` (a line that is not a reply line), `many N` (N records).
 
 Run as QEMU (argv has -kernel): reads -m and -chardev like QEMU; stdio
-lines end `\\r\\n` as on QEMU's pty; `socket,path=P,server=on` serves P.
+lines end `\\r\\n` as on QEMU's pty; `socket,path=P,server=on` serves P,
+`socket,host=H,port=N,server=on` serves TCP.
 Run as vmsim otherwise (`--ram BYTES`). Extra options: `--fake-silent`
 (never ready), `--fake-boot-delay S`, `--fake-old-help` (no `help <command>`,
 as a kernel of PROTOCOL 1.0). `help` answers rig/help.txt's records.
@@ -62,10 +63,14 @@ class Channel:
         self.eol = b"\n"
         self.sock = None
         if chardev and chardev.startswith("socket"):
-            path = dict(kv.split("=", 1) for kv in chardev.split(",")[1:]
-                        if "=" in kv)["path"]
-            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            srv.bind(path)
+            opts = dict(kv.split("=", 1) for kv in chardev.split(",")[1:] if "=" in kv)
+            if "port" in opts:
+                srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                srv.bind((opts.get("host", "127.0.0.1"), int(opts["port"])))
+            else:
+                srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                srv.bind(opts["path"])
             srv.listen(1)
             self.sock, _ = srv.accept()
         elif chardev:
@@ -138,6 +143,9 @@ def answer(ch, line, ram):
         sys.exit(70)
     if cmd == "hang":
         time.sleep(3600)
+    if cmd == "slow" and args:
+        time.sleep(float(args[0]))
+        return ch.write_line(f"ok slept={args[0]}")
     if cmd == "die":
         sys.exit(3)
     if cmd == "garbage":

@@ -24,7 +24,8 @@ def fake_config(kind: str, transport: str, *extra: str):
     return QemuConfig(qemu=str(FAKE), kernel=FAKE, transport=transport, extra_args=extra)
 
 
-VARIANTS = [("host", "stdio"), ("host", "socket"), ("qemu", "stdio"), ("qemu", "socket")]
+VARIANTS = [("host", "stdio"), ("host", "socket"), ("qemu", "stdio"), ("qemu", "socket"),
+            ("qemu", "tcp")]
 
 
 @pytest.fixture(params=VARIANTS, ids=["-".join(v) for v in VARIANTS])
