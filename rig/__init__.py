@@ -12,7 +12,7 @@ Modules, each the one home of what it names:
     pytest_plugin  options, fixtures, transcripts, JUnit properties
     shell / script / bench   the `python3 -m rig` subcommands
 rig.parse and rig.commands are kept as aliases for older imports."""
-from .config import HostConfig, QemuConfig, TargetConfig, make_config
+from .config import AttachConfig, HostConfig, QemuConfig, TargetConfig, make_config
 from .errors import (KernelPanic, LaunchError, ProtocolError, ReplyError, RigError,
                      RigTimeout, TargetDied)
 from .reply import Fields, HexInt, Line, Reply, parse_line
@@ -20,7 +20,7 @@ from .transcript import ParsedTranscript, Transcript, parse_transcript
 from .session import Session, start
 
 __all__ = [
-    "HostConfig", "QemuConfig", "TargetConfig", "make_config",
+    "AttachConfig", "HostConfig", "QemuConfig", "TargetConfig", "make_config",
     "RigError", "KernelPanic", "LaunchError", "ProtocolError", "ReplyError",
     "RigTimeout", "TargetDied",
     "Fields", "HexInt", "Line", "Reply", "parse_line", "ParsedTranscript", "Transcript",
