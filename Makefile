@@ -124,8 +124,8 @@ pytest: all $(UNIT_BIN) $(HOSTB)/fuzz_replay
 # on pytest-xdist workers (PYTEST_XDIST=-n0 for one process).
 PYTEST_XDIST ?= -n auto
 test: deps
-	$(MAKE) all $(UNIT_BIN) $(HOSTB)/fuzz_replay
-	$(MAKE) pytest PYTEST_ARGS="$(PYTEST_XDIST) -q $(PYTEST_ARGS)"
+	@$(MAKE) all $(UNIT_BIN) $(HOSTB)/fuzz_replay
+	@$(MAKE) pytest PYTEST_ARGS="$(PYTEST_XDIST) -q $(PYTEST_ARGS)"
 
 bench: all $(HOSTB)/bench_core
 	@$(PYTHON) -m rig bench --core $(HOSTB)/bench_core

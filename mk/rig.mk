@@ -17,7 +17,7 @@ debug: all
 	  $(if $(GDB_PORT),--gdb-port $(GDB_PORT))
 
 rig-selftest: all
-	$(PYTHON) -m pytest rig/tests -q $(PYTEST_ARGS)
+	VMK_TEST_PIP=1 $(PYTHON) -m pytest rig/tests -q $(PYTEST_ARGS)
 
 rig-install:
 	$(PYTHON) -m pip install --no-build-isolation --no-deps --user -e .

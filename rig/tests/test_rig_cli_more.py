@@ -249,3 +249,25 @@ def test_debug_twice_gives_a_fresh_kernel_and_refuses_a_busy_port():
         second.send_signal(signal.SIGTERM)
         second.wait(10)
     assert _gone(pid2)
+
+
+# ------------------------------------------------------------- packaging
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("VMK_TEST_PIP"),
+                    reason="pip takes ~20 s: VMK_TEST_PIP=1 (make rig-selftest sets it)")
+def test_pip_installs_the_rig_with_its_entry_point(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True, timeout=120)
+    done = subprocess.run([str(venv / "bin/pip"), "install", "-q", "--no-build-isolation",
+                           "--no-deps", "--no-index", str(REPO)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    assert (site / "rig" / "pytest_plugin.py").is_file()
+    assert (site / "rig" / "help.txt").is_file()
+    out = subprocess.run([str(venv / "bin/vmk-rig"), "cmdline", "--target", "host"],
+                         cwd=tmp_path, env=dict(os.environ, VMK_ROOT=str(REPO)),
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "build/host/vmsim", out
