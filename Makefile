@@ -117,14 +117,14 @@ run: deps all
 # pytest runs pyproject.toml's testpaths (scenarios, rig self-tests, the C
 # unit tests and the fuzz corpus, each a JUnit testcase in build/junit.xml)
 # unless PYTEST_ARGS names paths: PYTEST_ARGS=pytest/test_pt.py, --lf, -k ...
-pytest: all $(UNIT_BIN) $(HOSTB)/fuzz_replay
+# (The fuzz replay binaries are prerequisites too: mk/rig.mk.)
+pytest: all $(UNIT_BIN)
 	$(PYTHON) -m pytest --junitxml=$(BUILD)/junit.xml $(PYTEST_ARGS)
 
 # Everything once: the unit binaries and the fuzz replay run as pytest items,
 # on pytest-xdist workers (PYTEST_XDIST=-n0 for one process).
 PYTEST_XDIST ?= -n auto
 test: deps
-	@$(MAKE) all $(UNIT_BIN) $(HOSTB)/fuzz_replay
 	@$(MAKE) pytest PYTEST_ARGS="$(PYTEST_XDIST) -q $(PYTEST_ARGS)"
 
 bench: all $(HOSTB)/bench_core

@@ -8,6 +8,13 @@
 #   make rig-selftest   the rig's own tests (rig/tests), both fake and real targets
 #   make rig-install    pip-installs the rig from this checkout (`vmk-rig`)
 
+# The fuzz corpus replays as pytest items (rig/pytest_plugin.py): files of
+# fuzz/corpus/ and fuzz/corpus/ops/ through fuzz_replay, fuzz/corpus/lines/
+# through fuzz_line_replay where that harness exists.
+RIG_REPLAY_BINS := $(HOSTB)/fuzz_replay \
+                   $(if $(wildcard fuzz/harness_line.c),$(HOSTB)/fuzz_line_replay)
+pytest: $(RIG_REPLAY_BINS)
+
 GDB_PORT ?=
 DEBUG_UI ?= auto
 

@@ -689,14 +689,21 @@ class _UnitFile(pytest.File):
                                        build=f"make build/host/{name}")
 
 
+#: The replay program of each corpus folder (fuzz/corpus/<folder>/FILE);
+#: files directly in fuzz/corpus/ and other folders go to fuzz_replay.
+REPLAYERS = {"lines": "fuzz_line_replay"}
+
+
 class _CorpusFile(pytest.File):
-    """A file of fuzz/corpus/: one item replaying it through fuzz_replay."""
+    """A file of fuzz/corpus/: one item replaying it (a finding exits non-zero)."""
 
     def collect(self):
-        rel = self.path.relative_to(REPO_ROOT)
+        rel = self.path.resolve().relative_to(REPO_ROOT)
+        folder = rel.parts[2] if len(rel.parts) > 3 else ""
+        prog = REPLAYERS.get(folder, "fuzz_replay")
         yield _ProgramItem.from_parent(self, name="replay",
-                                       argv=["build/host/fuzz_replay", str(rel)],
-                                       build="make build/host/fuzz_replay")
+                                       argv=[f"build/host/{prog}", str(rel)],
+                                       build=f"make build/host/{prog}")
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -708,7 +715,8 @@ def pytest_collect_file(file_path: Path, parent):
     if parts[:2] == ("kernel", "test") and len(parts) == 3 and \
             file_path.name.startswith("test_") and file_path.suffix == ".c":
         return _UnitFile.from_parent(parent, path=file_path)
-    if parts[:2] == ("fuzz", "corpus") and len(parts) == 3 and not file_path.name.startswith("."):
+    if parts[:2] == ("fuzz", "corpus") and len(parts) in (3, 4) and \
+            not any(p.startswith(".") for p in parts) and "README" not in file_path.name:
         return _CorpusFile.from_parent(parent, path=file_path)
     return None
 

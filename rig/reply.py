@@ -207,8 +207,10 @@ def _split_fields(head: str) -> tuple[Fields, tuple[str, ...]]:
 def parse_line(raw: str) -> Optional[Line]:
     """The reply line in `raw` (no line ending), or None if `raw` is not one."""
     first, _, rest = raw.partition(" ")
-    if first == OK or first == READY:
-        return Line(first, raw, rest=rest)
+    if first == OK:
+        return Line(OK, raw, rest=rest)  # the constant: callers compare with `is`
+    if first == READY:
+        return Line(READY, raw, rest=rest)
     if first == ERR:
         code, _, rest = rest.partition(" ")
         if not _CODE_RE.match(code):

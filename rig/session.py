@@ -39,7 +39,7 @@ from .config import AttachConfig, TargetConfig
 from .errors import (KernelPanic, LaunchError, ProtocolError, ReplyError, RigError,
                      RigTimeout, TargetDied)
 from .launch import Link, launch, monitor_reset
-from .reply import EVENT, READY, Exchange, Line, Reply, ReplyBuilder, parse_line
+from .reply import ERR, EVENT, OK, READY, Exchange, Line, Reply, ReplyBuilder, parse_line
 from .transcript import RECEIVED, SENT, Transcript
 
 DEFAULT_REQUEST_TIMEOUT = 10.0
@@ -69,8 +69,8 @@ class Session:
         self.exit_status: Optional[int] = None
         self._buf = bytearray()
         self._eof = False
-        #: A request whose wait was interrupted (Ctrl-C): (exchange, builder).
-        self.pending: Optional[tuple[Exchange, ReplyBuilder]] = None
+        #: The request whose wait was interrupted (Ctrl-C), still to be read.
+        self.pending: Optional[Exchange] = None
         self._stopped = False
 
     # ------------------------------------------------------------ lifecycle
@@ -99,7 +99,7 @@ class Session:
             return f"gone (exit status {status})"
         who = f"pid {self.link.pid}" if self.link.pid else str(self.config)
         if self.pending is not None:
-            return f"running ({who}), still working on {self.pending[0].request!r}"
+            return f"running ({who}), still working on {self.pending.request!r}"
         return f"running ({who}), idle"
 
     def start(self) -> Line:
@@ -222,10 +222,15 @@ class Session:
         """Sends one request line (a newline is added) and returns its reply.
 
         `on_line` sees each received line as it arrives (for the shell)."""
-        data = line.encode("latin-1") if isinstance(line, str) else bytes(line)
-        if b"\n" in data:
+        if type(line) is str:
+            text = line
+            data = line.encode("latin-1") + b"\n"
+        else:
+            data = bytes(line) + b"\n"
+            text = data[:-1].decode("latin-1")
+        if b"\n" in data[:-1]:
             raise ValueError("one line per request: use request_raw for raw bytes")
-        return self.request_raw(data + b"\n", timeout=timeout, on_line=on_line)
+        return self._request(data, text, timeout, on_line)
 
     def request_raw(self, data: bytes, *, timeout: Optional[float] = None,
                     on_line: Optional[LineCallback] = None) -> Reply:
@@ -233,9 +238,13 @@ class Session:
         reply to it: for ill-formed lines, `\\r\\n` endings and the like."""
         if data[-1:] != b"\n" or b"\n" in data[:-1]:
             raise ValueError("request_raw takes exactly one line, newline included")
+        return self._request(bytes(data), data[:-1].decode("latin-1"), timeout, on_line)
+
+    def _request(self, data: bytes, text: str, timeout: Optional[float],
+                 on_line: Optional[LineCallback]) -> Reply:
         if self.pending is not None:
             self.finish_pending(on_line=on_line)
-        exchange = Exchange(data[:-1].decode("latin-1"))
+        exchange = Exchange(text)
         self._send(data)
         self.history.append(exchange)
         return self._collect(exchange, timeout, on_line)
@@ -246,10 +255,10 @@ class Session:
         request timeout); that Reply, or None if nothing was pending."""
         if self.pending is None:
             return None
-        exchange, builder = self.pending
+        exchange = self.pending
         self.pending = None
         self.transcript.note(f"reading the late reply to {exchange.request!r}")
-        return self._collect(exchange, timeout, on_line, builder)
+        return self._collect(exchange, timeout, on_line)
 
     def send_silent(self, data: bytes) -> None:
         """Sends a line that gets no reply by design (empty, spaces only)."""
@@ -300,14 +309,15 @@ class Session:
             raise self._died(f"cannot send: {e}") from e
 
     def _collect(self, exchange: Exchange, timeout: Optional[float],
-                 on_line: Optional[LineCallback],
-                 builder: Optional[ReplyBuilder] = None) -> Reply:
+                 on_line: Optional[LineCallback]) -> Reply:
         """Reads the reply to `exchange`; its Reply once the final line came.
-        Interrupted (KeyboardInterrupt), the request stays `pending`."""
+        Interrupted (KeyboardInterrupt), the request stays `pending`.
+
+        The hot loop of the rig: each line is classified by parse_line
+        (kind and name only) and no more happens to it until asked."""
         deadline = time.monotonic() + (self.request_timeout if timeout is None else timeout)
-        if builder is None:
-            builder = ReplyBuilder(exchange.request, exchange)
         buf = self._buf
+        body = exchange.body
         try:
             while True:
                 nl = buf.find(b"\n")
@@ -315,7 +325,7 @@ class Session:
                     if self._eof:
                         raise self._died(f"target gone while waiting for the reply to "
                                          f"{exchange.request!r}")
-                    self._fill(deadline, f"reply to {exchange.request!r}")
+                    self._fill(deadline, exchange)
                     continue
                 raw = buf[:nl].decode("latin-1")
                 del buf[:nl + 1]
@@ -323,18 +333,21 @@ class Session:
                     raw = raw.rstrip("\r")
                 if on_line is not None:
                     on_line(raw)
-                try:
-                    reply = builder.feed(raw)
-                except ValueError:
-                    raise self._protocol_error(f"not a reply line: {raw!r}", raw) from None
-                if reply is not None:
+                line = parse_line(raw)
+                if line is None:
+                    raise self._protocol_error(f"not a reply line: {raw!r}", raw)
+                kind = line.kind
+                if kind is OK or kind is ERR:
+                    reply = exchange.reply = Reply(exchange.request, tuple(body), line)
                     return reply
-                last = exchange.body[-1]
-                if last.kind == EVENT and last.name == "panic":
-                    raise self._panic(last, on_line)
+                if kind is READY:
+                    raise self._protocol_error(f"not a reply line: {raw!r}", raw)
+                body.append(line)
+                if kind is EVENT and line.name == "panic":
+                    raise self._panic(line, on_line)
         except KeyboardInterrupt:
             if self.link is not None and not self._eof:
-                self.pending = (exchange, builder)
+                self.pending = exchange
                 self.transcript.note(f"interrupted while waiting for {exchange.request!r}")
             raise
 
@@ -354,11 +367,14 @@ class Session:
                 raise self._died(f"target gone while waiting for {what}")
             self._fill(deadline, what)
 
-    def _fill(self, deadline: float, what: str) -> None:
-        """Reads what is available into the line buffer, or times out."""
+    def _fill(self, deadline: float, what) -> None:
+        """Reads what is available into the line buffer, or times out
+        (`what`: a phrase, or the Exchange waited for)."""
         data = self.link.read(deadline - time.monotonic())
         if data is None:
             if time.monotonic() >= deadline:
+                if isinstance(what, Exchange):
+                    what = f"reply to {what.request!r}"
                 raise self._timeout(what)
             return
         if not data:

@@ -79,7 +79,8 @@ class Transcript:
 
     def record(self, direction: str, data: bytes) -> None:
         """Logs `data` as sent (`>`) or received (`<`)."""
-        self.chunks.append((time.monotonic() - self.t0, direction, bytes(data)))
+        self.chunks.append((time.monotonic() - self.t0, direction,
+                            data if type(data) is bytes else bytes(data)))
         if self._log is not None:
             self._split()
 
