@@ -74,6 +74,35 @@ def gdb_argv(kernel: Path, port: int, extra: list[str]) -> list[str]:
     return [GDB, "-q", str(kernel), "-ex", f"target remote 127.0.0.1:{port}", *extra]
 
 
+def run_in_foreground(argv: list[str]) -> int:
+    """Runs `argv` as the terminal's foreground process group, as a shell
+    runs a job: Ctrl-C reaches gdb only, not this process, nor the make
+    that started it (which would die and leave gdb behind)."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        tty = None
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ttou = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    try:
+        proc = subprocess.Popen(argv, cwd=REPO_ROOT, process_group=0)
+        if tty is not None:
+            try:
+                os.tcsetpgrp(tty, proc.pid)
+            except OSError:
+                pass
+        return proc.wait()
+    finally:
+        if tty is not None:
+            try:
+                os.tcsetpgrp(tty, os.getpgrp())
+            except OSError:
+                pass
+            os.close(tty)
+        signal.signal(signal.SIGTTOU, ttou)
+        signal.signal(signal.SIGINT, old)
+
+
 def _kill(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         try:
@@ -132,11 +161,7 @@ def main(args: argparse.Namespace) -> int:
             return 0
         if ui == "plain":
             print(f"# in another terminal, the shell: {shell}", flush=True)
-            old = signal.signal(signal.SIGINT, signal.SIG_IGN)  # gdb's Ctrl-C is gdb's
-            try:
-                return subprocess.call(gdb_argv(kernel, port, args.gdb_arg), cwd=REPO_ROOT)
-            finally:
-                signal.signal(signal.SIGINT, old)
+            return run_in_foreground(gdb_argv(kernel, port, args.gdb_arg))
         name = f"vmk-debug-{os.getpid()}"
         gdb_pane = f"{gdb}; kill {qemu.pid}"
         cmd = ["tmux", "new-session", "-s", name, "-c", str(REPO_ROOT), gdb_pane, ";",
@@ -148,11 +173,7 @@ def main(args: argparse.Namespace) -> int:
             print("# gdb and the shell run in the new tmux window; QEMU dies when gdb quits")
             qemu.wait()
             return 0
-        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            return subprocess.call(cmd)
-        finally:
-            signal.signal(signal.SIGINT, old)
+        return run_in_foreground(cmd)
     finally:
         _kill(qemu)
         log.close()

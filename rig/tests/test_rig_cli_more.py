@@ -271,3 +271,26 @@ def test_pip_installs_the_rig_with_its_entry_point(tmp_path):
                          cwd=tmp_path, env=dict(os.environ, VMK_ROOT=str(REPO)),
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "build/host/vmsim", out
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_debug_plain_ctrl_c_reaches_gdb_only_and_quit_kills_qemu(tmp_path):
+    sh = pexpect.spawn(sys.executable, ["-m", "rig", "debug", "--ui", "plain"], cwd=str(REPO),
+                       env=dict(os.environ, HOME=str(tmp_path), TERM="dumb"),
+                       encoding="utf-8", timeout=30)
+    sh.expect(r"# qemu pid (\d+)")
+    pid = int(sh.match.group(1))
+    sh.expect_exact("(gdb) ")
+    sh.sendline("continue")
+    sh.expect("Continuing")
+    time.sleep(0.5)
+    sh.sendintr()                          # gdb stops the kernel; QEMU and the rig live on
+    sh.expect_exact("(gdb) ")
+    assert not _gone(pid, 0.5) and sh.isalive()
+    sh.sendline("quit")                    # gdb detaches: QEMU would run on, the rig kills it
+    sh.expect(r"\(y or n\)")
+    sh.sendline("y")
+    sh.expect(pexpect.EOF)
+    sh.close()
+    assert _gone(pid)
