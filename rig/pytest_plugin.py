@@ -567,15 +567,19 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 # ------------------------------------------------------------ worker logs
 
 def pytest_runtest_logreport(report) -> None:
-    """One line per test in <run>/worker-<gwN|main>.log (xdist interleaves
-    workers on the terminal; each log reads in order)."""
+    """One line per test in <run>/worker-<gwN>.log (xdist interleaves
+    workers on the terminal; each log reads in order), and all of them in
+    worker-all.log (worker-main.log without xdist)."""
     if report.when != "call" and not (report.failed or report.skipped):
         return
     run = os.environ.get(_RUN_ENV)
     if not run:
         return
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    line = f"{time.strftime('%H:%M:%S')} {report.outcome.upper():7} {report.when:8} " \
+    worker = os.environ.get("PYTEST_XDIST_WORKER") or (
+        "all" if getattr(report, "node", None) is not None else "main")
+    node = getattr(report, "node", None)
+    where = f" [{node.gateway.id}]" if node is not None else ""
+    line = f"{time.strftime('%H:%M:%S')}{where} {report.outcome.upper():7} {report.when:8} " \
            f"{report.duration:7.3f}s {report.nodeid}"
     props = dict(report.user_properties)
     if report.failed and "transcript" in props:
