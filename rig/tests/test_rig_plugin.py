@@ -30,12 +30,16 @@ def _outcomes(stdout: str) -> dict:
 
 
 def test_indirect_target_launch_skip_and_check_after(tmp_path):
-    done = _pytest(PLUMBING, "--target=host", "-rA", run_dir=tmp_path)
+    done = _pytest(PLUMBING, "--target=host", "-rA", "--qemu-arg=-no-reboot",
+                   "--qemu-extra-args=-rtc base=utc", "--request-timeout=7.5",
+                   "--boot-timeout=12", run_dir=tmp_path)
     got = _outcomes(done.stdout)
     assert done.returncode == 0, done.stdout
     assert got[f"{PLUMBING}::test_target_parametrized_indirectly[host]"] == "PASSED"
     assert "SKIPPED [1] " in done.stdout and "launches qemu: --target=host" in done.stdout
     assert got[f"{PLUMBING}::test_uses_target[host]"] == "PASSED"
+    assert got[f"{PLUMBING}::test_qemu_args_and_timeouts_reach_the_configuration"] == "PASSED"
+    assert got[f"{PLUMBING}::test_timeouts_reach_the_session[host]"] == "PASSED"
     # the autouse check_after sent `check` after the test, not after the nocheck one
     with_check = (tmp_path / f"rig_tests_data_plumbing_scenario.py_test_uses_target_host.txt")
     without = (tmp_path / "rig_tests_data_plumbing_scenario.py_test_uses_target_without_check_host.txt")

@@ -20,3 +20,12 @@ def test_uses_target(target):
 @pytest.mark.nocheck
 def test_uses_target_without_check(target):
     target.ok("info")
+
+
+def test_qemu_args_and_timeouts_reach_the_configuration(qemu_config, request):
+    assert qemu_config.extra_args == ("-no-reboot", "-rtc", "base=utc")
+    assert str(qemu_config).endswith("-no-reboot -rtc base=utc")
+
+
+def test_timeouts_reach_the_session(target):
+    assert (target.request_timeout, target.boot_timeout) == (7.5, 12.0)
