@@ -357,12 +357,17 @@ def _shared_holder(request: pytest.FixtureRequest, target_kind: str,
 
 
 @pytest.fixture
-def shared_target(request: pytest.FixtureRequest, _shared_holder: _Shared) -> Session:
+def shared_target(request: pytest.FixtureRequest, _shared_holder: _Shared) -> Iterator[Session]:
     """A started session shared by the module's tests on one kind: for
-    tests that leave no state behind. Restarted if an earlier test killed it."""
+    tests that leave no state behind. Restarted if an earlier test killed it.
+    An attached target takes one connection at a time, and `target` resets
+    it: there each test gets its own session, stopped after it."""
     session = _shared_holder.get()
-    _track(request, session, shared=True)
-    return session
+    _track(request, session, shared=not session.attached)
+    yield session
+    if session.attached:
+        _shared_holder.stop()
+        _shared_holder.session = None
 
 
 @pytest.fixture
