@@ -9,6 +9,7 @@ Modules, each the one home of what it names:
     grammar      the command grammar, read from the kernel's `help`
     session      one request at a time, watchdog, exceptions
     symbolize    panic pc/lr to function:line (addr2line on the ELF)
+    debug        `make debug`: QEMU under gdb, gdb-multiarch, a shell beside it
     pytest_plugin  options, fixtures, transcripts, JUnit properties
     shell / script / bench   the `python3 -m rig` subcommands
 rig.parse and rig.commands are kept as aliases for older imports."""
