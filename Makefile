@@ -125,6 +125,7 @@ pytest: all $(UNIT_BIN)
 # on pytest-xdist workers (PYTEST_XDIST=-n0 for one process).
 PYTEST_XDIST ?= -n auto
 test: deps
+	@$(MAKE) layers
 	@$(MAKE) pytest PYTEST_ARGS="$(PYTEST_XDIST) -q $(PYTEST_ARGS)"
 
 bench: all $(HOSTB)/bench_core

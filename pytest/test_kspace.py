@@ -45,7 +45,7 @@ def test_heap_grow_and_shrink_round_up_to_pages(target):
     assert ok(s, "heap grow 1").int("top") == HEAP + PAGE
     assert ok(s, "heap grow 4K").int("top") == HEAP + 2 * PAGE
     assert ok(s, "heap grow 0x1001").int("top") == HEAP + 4 * PAGE
-    assert ok(s, "heap grow 0").int("top") == HEAP + 4 * PAGE
+    err(s, "heap grow 0", "BAD_ARG")   # PROTOCOL 1.1 pins a length of 0
     assert top(s) == HEAP + 4 * PAGE
     st = stats(s)
     assert st["heap"] == before["heap"] + 4 and st["free"] == before["free"] - 4

@@ -7,15 +7,21 @@
 #include "cmd.h"
 #include "mm.h"
 
-/* The line being read: up to LINE_MAX bytes plus one '\r' that may end
- * it; anything beyond marks the line too long and is drained. */
+/* The line being read: up to LINE_MAX bytes (and the NUL parse_tokens
+ * needs); anything beyond marks the line too long and is drained. */
 static struct {
-    char buf[LINE_MAX + 2];
+    char buf[LINE_MAX + 1];
     u32  len;
     bool overflow;
+    bool after_cr;   /* the last line ended with '\r': a '\n' next is
+                        the rest of that line end ("\r\n"), not a line */
 } rd;
 
-/* Reads one line. False at the end of input with nothing read. */
+/* Reads one line. A line ends with '\n' or '\r' (PROTOCOL 1.1: a
+ * terminal's Enter sends '\r'), and "\r\n" is one end: so the reply to a
+ * line ended by '\r' goes out at once, without waiting to see what comes
+ * next, and a '\n' right after is dropped when it arrives. False at the
+ * end of input with nothing read. */
 static bool read_line(void)
 {
     rd.len = 0;
@@ -24,26 +30,45 @@ static bool read_line(void)
         int c = arch_getc();
         if (c < 0)
             return rd.len > 0 || rd.overflow;
-        if (c == '\n')
+        bool lf_of_crlf = rd.after_cr && c == '\n';
+        rd.after_cr = c == '\r';
+        if (lf_of_crlf)
+            continue;
+        if (c == '\n' || c == '\r')
             return true;
-        if (rd.len < LINE_MAX + 1)
+        if (rd.len < LINE_MAX)
             rd.buf[rd.len++] = (char)c;
         else
             rd.overflow = true;
     }
 }
 
+/* Says which byte of the line is not printable ASCII. */
+static void why_unprintable(void)
+{
+    for (u32 i = 0; i < rd.len; i++)
+        if (!parse_printable(&rd.buf[i], 1)) {
+            why("byte ");
+            why_hex((u8)rd.buf[i]);
+            why(" at column ");
+            why_dec(i + 1);
+            why(" is not printable ASCII");
+            return;
+        }
+}
+
 /* Answers the line in rd: TOO_LONG, BAD_ARG for bytes outside printable
  * ASCII, nothing for a line without tokens, else the command's reply. */
 static void serve_line(void)
 {
-    if (rd.len > 0 && rd.buf[rd.len - 1] == '\r')
-        rd.len--;
-    if (rd.overflow || rd.len > LINE_MAX) {
+    why_reset();
+    if (rd.overflow) {
+        why("the line is longer than 255 bytes");
         out_err(E_TOO_LONG);
         return;
     }
     if (!parse_printable(rd.buf, rd.len)) {
+        why_unprintable();
         out_err(E_BAD_ARG);
         return;
     }

@@ -6,36 +6,45 @@
 #include "out.h"
 #include "arch.h"
 
-#define OUT_MAX 512   /* longest line any command builds is far shorter */
+#define OUT_MAX 768   /* an err line: keys, then a reason quoting a token
+                         of up to 255 bytes and a usage line */
+#define WHY_MAX 400   /* the reason; longer ones are cut */
 
-static struct {
-    char buf[OUT_MAX];
-    u32  len;         /* bytes in buf; the last byte is kept for '\n' */
-} out;
+/* A line being built: the reply line, or the reason of an err. */
+struct text {
+    char *buf;
+    u32   max, len;   /* out: the last byte is kept for '\n' */
+};
 
-static void put(char c)
+static char out_buf[OUT_MAX], why_buf[WHY_MAX];
+static struct text out = { out_buf, OUT_MAX - 1, 0 };
+static struct text why_text = { why_buf, WHY_MAX, 0 };
+static bool out_is_err;   /* the line being built is an err line */
+static int  out_code;     /* its code */
+
+static void tput(struct text *t, char c)
 {
-    if (out.len < OUT_MAX - 1)
-        out.buf[out.len++] = c;
+    if (t->len < t->max)
+        t->buf[t->len++] = c;
 }
 
-static void puts_(const char *s)
+static void tputs(struct text *t, const char *s)
 {
     while (*s)
-        put(*s++);
+        tput(t, *s++);
 }
 
-static void put_hex(u32 v)
+static void tput_hex(struct text *t, u32 v)
 {
-    puts_("0x");
+    tputs(t, "0x");
     int shift = 28;
     while (shift > 0 && ((v >> shift) & 0xf) == 0)
         shift -= 4;
     for (; shift >= 0; shift -= 4)
-        put("0123456789abcdef"[(v >> shift) & 0xf]);
+        tput(t, "0123456789abcdef"[(v >> shift) & 0xf]);
 }
 
-static void put_dec(u32 v)
+static void tput_dec(struct text *t, u32 v)
 {
     char tmp[10];
     int n = 0;
@@ -44,8 +53,13 @@ static void put_dec(u32 v)
         v /= 10;
     } while (v);
     while (n)
-        put(tmp[--n]);
+        tput(t, tmp[--n]);
 }
+
+static void put(char c)          { tput(&out, c); }
+static void puts_(const char *s) { tputs(&out, s); }
+static void put_hex(u32 v)       { tput_hex(&out, v); }
+static void put_dec(u32 v)       { tput_dec(&out, v); }
 
 static void put_key(const char *key)
 {
@@ -54,12 +68,13 @@ static void put_key(const char *key)
     put('=');
 }
 
-void out_begin(const char *first) { out.len = 0; puts_(first); }
+void out_begin(const char *first) { out.len = 0; out_is_err = false; puts_(first); }
 void out_word(const char *s)      { put(' '); puts_(s); }
 void out_hex(const char *k, u32 v) { put_key(k); put_hex(v); }
 void out_dec(const char *k, u32 v) { put_key(k); put_dec(v); }
 void out_str(const char *k, const char *v) { put_key(k); puts_(v); }
 void out_text(const char *text)   { puts_(" -- "); puts_(text); }
+void out_raw(const char *s)       { puts_(s); }
 
 static const char *const attr_names[ATTR_COUNT] = {
     "read", "write", "execute", "privileged", "nocache", "device",
@@ -82,8 +97,39 @@ void out_attrs(const char *key, u32 attrs)
     }
 }
 
+/* What an err line says when nobody said why (every code has a sentence,
+ * so that no err goes without one). */
+static const char *code_sentence(int code)
+{
+    switch (code) {
+    case E_BAD_COMMAND:    return "no such command (help lists them)";
+    case E_BAD_ARG:        return "an argument is missing, extra or malformed";
+    case E_TOO_LONG:       return "the line is longer than 255 bytes";
+    case E_ALIGN:          return "an address or length is not aligned to the page size";
+    case E_RANGE:          return "the range wraps or leaves what the command may touch";
+    case E_ALREADY_MAPPED: return "part of the range is already mapped";
+    case E_NOT_MAPPED:     return "nothing is mapped there";
+    case E_NO_MEMORY:      return "physical pages ran out";
+    case E_NO_SPACE:       return "the virtual window ran out";
+    case E_FLAGS_CONFLICT: return "the pages are mapped with other attributes";
+    case E_BAD_AS:         return "no such address space";
+    case E_BUSY:           return "it is in use";
+    case E_FAULT:          return "the access aborted";
+    default:               return "an invariant check failed";
+    }
+}
+
 void out_end(void)
 {
+    if (out_is_err) {
+        puts_(" -- ");
+        if (why_text.len)
+            for (u32 i = 0; i < why_text.len; i++)
+                put(why_text.buf[i]);
+        else
+            puts_(code_sentence(out_code));
+    }
+    out_is_err = false;
     out.buf[out.len++] = '\n';
     arch_write(out.buf, out.len);
     out.len = 0;
@@ -100,12 +146,54 @@ const char *err_name(int code)
     return i < ARRAY_LEN(names) ? names[i] : "CORRUPT";
 }
 
+int out_line(const char *first, const struct kv *kv, u32 n)
+{
+    out_begin(first);
+    for (u32 i = 0; i < n; i++)
+        switch (kv[i].fmt) {
+        case KV_HEX:   out_hex(kv[i].key, kv[i].v); break;
+        case KV_DEC:   out_dec(kv[i].key, kv[i].v); break;
+        case KV_STR:   out_str(kv[i].key, kv[i].s); break;
+        default:       out_attrs(kv[i].key, kv[i].v); break;
+        }
+    out_end();
+    return 0;
+}
+
 void out_ok(void) { out_begin("ok"); out_end(); }
 
 void out_err_begin(int code)
 {
     out_begin("err ");
     puts_(err_name(code));
+    out_is_err = true;
+    out_code = code;
+}
+
+void why_reset(void)               { why_text.len = 0; }
+void why(const char *s)            { tputs(&why_text, s); }
+void why_hex(u32 v)                { tput_hex(&why_text, v); }
+void why_dec(u32 v)                { tput_dec(&why_text, v); }
+bool why_given(void)               { return why_text.len != 0; }
+
+void why_n(const char *s, u32 n)
+{
+    for (u32 i = 0; i < n && s[i]; i++)
+        tput(&why_text, s[i]);
+}
+
+void why_size(u32 v)
+{
+    static const struct { u32 shift; char suffix; } units[] = {
+        { 30, 'G' }, { 20, 'M' }, { 10, 'K' },
+    };
+    for (u32 i = 0; i < ARRAY_LEN(units); i++)
+        if (v && (v & ((1u << units[i].shift) - 1)) == 0) {
+            tput_dec(&why_text, v >> units[i].shift);
+            tput(&why_text, units[i].suffix);
+            return;
+        }
+    tput_hex(&why_text, v);
 }
 
 void out_err(int code) { out_err_begin(code); out_end(); }

@@ -96,7 +96,7 @@ static u32 attr_bit(const char *s, u32 n)
     return 0;
 }
 
-int parse_attrs(const char *tok, u32 *out)
+int parse_attrs(const char *tok, u32 *out, u32 *bad)
 {
     u32 attrs = ATTR_READ;
     const char *p = tok;
@@ -105,8 +105,10 @@ int parse_attrs(const char *tok, u32 *out)
         while (*p && *p != ',')
             p++;
         u32 bit = attr_bit(start, (u32)(p - start));
-        if (!bit)
+        if (!bit) {
+            *bad = (u32)(start - tok);
             return E_BAD_ARG;   /* unknown, or an empty item */
+        }
         attrs |= bit;
         if (!*p)
             break;

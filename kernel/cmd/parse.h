@@ -7,7 +7,7 @@
 
 #include "types.h"
 
-#define LINE_MAX   255   /* request bytes, without '\n' and a '\r' before it */
+#define LINE_MAX   255   /* request bytes, without the line end */
 #define TOKENS_MAX 16    /* more tokens than any command takes: BAD_ARG */
 
 struct request {
@@ -25,8 +25,9 @@ bool parse_printable(const char *line, u32 n);
 /* `0x` hex or decimal, optional K/M/G suffix; must fit in 32 bits. */
 int parse_u32(const char *tok, u32 *out);
 
-/* Comma list of attribute names; read is implied. */
-int parse_attrs(const char *tok, u32 *out);
+/* Comma list of attribute names; read is implied. On E_BAD_ARG, *bad is
+ * the offset in tok of the unknown (or empty) name. */
+int parse_attrs(const char *tok, u32 *out, u32 *bad);
 
 /* Plain string compare (no libc in the kernel). */
 bool str_eq(const char *a, const char *b);

@@ -8,6 +8,10 @@
  * moves on: every ASID becomes stale at once, the bitmap empties, and the
  * whole TLB is flushed, so no stale tag can ever meet a reused ASID.
  * ASID 0 is reserved (never handed out).
+ *
+ * Nothing here allocates memory. Only a rollover flushes: the whole TLB,
+ * at once (asid_acquire when 1..limit is full, asid_set_limit below a live
+ * ASID).
  */
 #ifndef VMK_ASID_H
 #define VMK_ASID_H
@@ -21,6 +25,7 @@ struct asid_stats {
     u32 bits, limit, generation, rollovers, in_use;
 };
 
+/* Generation 1, nothing in use, limit ASID_MAX. Flushes nothing. */
 void asid_init(void);
 
 /* Makes {*asid, *gen} live: keeps it if *gen is current, else allocates a
@@ -28,11 +33,11 @@ void asid_init(void);
  * when none is free. Never fails. */
 void asid_acquire(u32 *asid, u32 *gen);
 
-/* True if {asid, gen} is live (its entries may be in the TLB). */
+/* True if {asid, gen} is live (its entries may be in the TLB). Reads only. */
 bool asid_live(u32 asid, u32 gen);
 
 /* Gives back a live ASID (no-op for a stale one). The caller has flushed
- * its TLB entries. */
+ * its TLB entries; flushes nothing itself. Never fails. */
 void asid_release(u32 asid, u32 gen);
 
 /* Narrows allocation to 1..n from now on (2 <= n <= 255, else E_BAD_ARG).
@@ -40,10 +45,14 @@ void asid_release(u32 asid, u32 gen);
  * the caller then re-acquires for the running address space. */
 int asid_set_limit(u32 n);
 
+/* The current generation; `asid` counters (bits, limit, generation,
+ * rollovers, in_use). Read only, never fail. */
 u32  asid_generation(void);
 void asid_get_stats(struct asid_stats *s);
 
-/* Bitmap agrees with the live ASIDs the caller counted. */
+/* Bitmap agrees with the live ASIDs the caller counted. 0, or E_CORRUPT
+ * with *what = "asid_zero_used" (ASID 0 marked) or "asid_count" (the
+ * bitmap, its count and live_count differ). Reads only. */
 int asid_check(u32 live_count, const char **what);
 
 #endif

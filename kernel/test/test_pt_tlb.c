@@ -1,11 +1,11 @@
 /*
- * test_pt_tlb.c: pagetable.c's promises about what it leaves behind: an
+ * test_pt_tlb.c: the pagetable module's promises about what it leaves behind: an
  * error changes nothing (all of RAM compared), an allocation failing at
  * every step of a sequence is harmless, the simulator's TLB never serves
  * a stale translation, flushes are as narrow as pagetable.h says; and how
  * fast 4K map+unmap and a 1 GiB map are.
  */
-#include "pt_fixture.h"
+#include "fixture.h"
 
 /* ---- rollback ---------------------------------------------------------- */
 

@@ -1,0 +1,241 @@
+/*
+ * pt_edit.c: the edit primitives every changing operation is made of:
+ * splitting one page a size down (break-before-make), clearing whole pages
+ * of a range, cutting a range's ends to page boundaries, dropping empty
+ * tables; and pt_split, the primitive on request.
+ *
+ * A range's interior is whole pages; only the page holding its start and
+ * the one holding its end can be cut, so an operation first counts the
+ * L2 tables those two cuts need (0, 1 or 2), reserves them, cuts, and
+ * then works on whole pages. Valid entries are replaced break-before-make:
+ * made invalid, the TLB invalidated for them, then written anew.
+ */
+#include "pt_internal.h"
+
+/* Writes n entries at p, the k-th being first + k * step, over the old
+ * ones of a page at va. Break-before-make if the old entries were valid:
+ * invalid first, the TLB flushed for va, then the new ones. */
+static void bbm_write(struct pt_root *r, u32 *p, u32 n, u32 first, u32 step,
+                      vaddr_t va, bool valid, bool global)
+{
+    struct tlb_batch b;
+    u32 k;
+
+    if (valid) {
+        for (k = 0; k < n; k++)
+            p[k] = 0;
+        arch_pt_written(p, n * 4);
+        tlb_begin(&b, r);
+        tlb_note(&b, va, global);    /* the old page may be cached */
+        tlb_run(&b);
+    }
+    for (k = 0; k < n; k++)
+        p[k] = first + k * step;
+    arch_pt_written(p, n * 4);
+}
+
+/* A 1M page (section or marker) at pa with attrs as a new table of 256
+ * 4K entries. */
+static paddr_t table_of_section(paddr_t pa, u32 attrs)
+{
+    paddr_t t = l2_take();
+    u32 *e = arch_phys_to_ptr(t);
+    u32 x = leaf_encode(SZ_4K, pa, attrs);
+    u32 step = (attrs & ATTR_INTERRUPT) ? 0 : SZ_4K;
+
+    for (u32 i = 0; i < L2_ENTRIES; i++)
+        e[i] = x + i * step;
+    arch_pt_written(e, L2_BYTES);
+    *l2_count(t) = L2_ENTRIES;
+    return t;
+}
+
+/* See pt_internal.h. */
+void pt_split_one(struct pt_root *r, vaddr_t va)
+{
+    u32 *l1 = l1_of(r), idx = va >> 20, d = l1[idx], size, attrs;
+    enum pt_kind k = l1_kind(d);
+    bool mark = k == PK_MARK;
+    paddr_t pa;
+    u32 *p;
+
+    if (k == PK_TABLE) {                 /* 64K -> 16 x 4K, same table */
+        p = l2_of(d) + (l2_index(va) & ~15u);
+        k = l2_kind(*p);
+        KASSERT(leaf_decode(*p, k, &size, &pa, &attrs) && size == SZ_64K);
+        bbm_write(r, p, 16, leaf_encode(SZ_4K, pa, attrs),
+                  (attrs & ATTR_INTERRUPT) ? 0 : SZ_4K,
+                  ALIGN_DOWN(va, SZ_64K), k != PK_MARK, leaf_global(*p, k));
+        return;
+    }
+    KASSERT(leaf_decode(d, k, &size, &pa, &attrs) && size >= SZ_1M);
+    if (size == SZ_16M) {                /* 16M -> 16 x 1M sections */
+        p = &l1[idx & ~15u];
+        bbm_write(r, p, 16, leaf_encode(SZ_1M, pa, attrs), mark ? 0 : SZ_1M,
+                  ALIGN_DOWN(va, SZ_16M), !mark, leaf_global(d, k));
+    } else {                             /* 1M -> a table of 256 x 4K */
+        paddr_t t = table_of_section(pa, attrs);
+        bbm_write(r, &l1[idx], 1, t | L1_TYPE_TABLE, 0,
+                  ALIGN_DOWN(va, SZ_1M), !mark, leaf_global(d, k));
+    }
+}
+
+/* ---- clearing whole pages ------------------------------------------------ */
+
+struct clear_ctx {
+    struct pt_root   *r;
+    struct tlb_batch *b;
+    struct frame_run *fr;
+    u32              *bytes;
+};
+
+/* Clears the n entries at p of one page of kind k at va. */
+static void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k,
+                       vaddr_t va)
+{
+    u32 d = *p, size, attrs;
+    paddr_t pa;
+
+    KASSERT(leaf_decode(d, k, &size, &pa, &attrs));
+    if (k != PK_MARK) {
+        frames_drop(c->fr, pa, size);
+        tlb_note(c->b, va, leaf_global(d, k));
+    }
+    for (u32 i = 0; i < n; i++)
+        p[i] = 0;
+    *c->bytes += size;
+}
+
+/* Clears the pages of region idx's table in [v, rend); unlinks the table
+ * if that empties it. The loop is the 4K unmap fast path. */
+static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
+{
+    u32 *l1 = l1_of(c->r), d = l1[idx];
+    paddr_t t = d & L1_TABLE_ADDR;
+    u32 *e = arch_phys_to_ptr(t);
+    u16 *cnt = l2_count(t);
+    u32 first = l2_index(v), lim = first + (u32)((rend - v) >> 12);
+    u32 removed = 0, last = first;
+
+    L2_WALK(w, e, first, lim) {
+        vaddr_t va = (idx << 20) | (w.i << 12);
+        if (w.k == PK_SMALL) {           /* inline: most common by far */
+            frames_drop(c->fr, w.x & 0xfffff000u, SZ_4K);
+            tlb_note(c->b, va, !(w.x & L2_NG));
+            e[w.i] = 0;
+            *c->bytes += SZ_4K;
+        } else {
+            KASSERT(ALIGNED(w.i, w.n) && w.i + w.n <= lim);
+            clear_leaf(c, &e[w.i], w.n, w.k, va);
+        }
+        removed += w.n;
+        last = w.i + w.n;
+        if (removed == *cnt)             /* the table held no more */
+            break;
+    }
+    if (!removed)
+        return;
+    arch_pt_written(&e[first], (last - first) * 4);
+    *cnt -= (u16)removed;
+    if (*cnt == 0) {                     /* emptied: unlink, then free */
+        l1[idx] = 0;
+        arch_pt_written(&l1[idx], 4);
+        tlb_note_table(c->b, idx << 20, t);
+    }
+}
+
+/* See pt_internal.h. */
+void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
+              struct frame_run *fr, u32 *bytes)
+{
+    struct clear_ctx c = { r, b, fr, bytes };
+
+    L1_WALK(w, l1_of(r), va, end) {
+        if (w.k == PK_TABLE) {
+            clear_l2(&c, w.idx, w.v, w.next);
+        } else if (w.k != PK_NONE) {
+            u32 n = page_entries(w.d, w.k);
+            KASSERT(ALIGNED(w.idx, n) && w.v == (u64)w.idx << 20 &&
+                    end - w.v >= (u64)n << 20);
+            clear_leaf(&c, &w.l1[w.idx], n, w.k, (vaddr_t)w.v);
+            arch_pt_written(&w.l1[w.idx], n * 4);
+            w.next = w.v + ((u64)n << 20);
+        }
+    }
+}
+
+/* See pt_internal.h. */
+void pt_drop_tables(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b)
+{
+    L1_WALK(w, l1_of(r), va, end) {
+        if (w.k != PK_TABLE)
+            continue;
+        KASSERT(*l2_count(w.d & L1_TABLE_ADDR) == 0);
+        w.l1[w.idx] = 0;
+        arch_pt_written(&w.l1[w.idx], 4);
+        tlb_note_table(b, (vaddr_t)w.v, w.d & L1_TABLE_ADDR);
+    }
+}
+
+/* ---- cutting at the ends of a range -------------------------------------- */
+
+/* Tables that making va a page boundary needs: 1 if a section or
+ * supersection holds va off a 1M boundary. */
+static u32 cut_needs(const struct pt_root *r, u64 va)
+{
+    struct pt_entry e;
+
+    if (!in_span(r, va) || pt_walk(r, (vaddr_t)va, &e) || e.va == va)
+        return 0;
+    return e.size >= SZ_1M && !ALIGNED(va, SZ_1M);
+}
+
+/* Splits until a page starts at va (if anything holds it). */
+static void cut_at(struct pt_root *r, u64 va)
+{
+    struct pt_entry e;
+
+    while (in_span(r, va) && pt_walk(r, (vaddr_t)va, &e) == 0 && e.va != va)
+        pt_split_one(r, (vaddr_t)va);
+}
+
+/* See pt_internal.h. */
+int pt_cut_range(struct pt_root *r, u64 va, u64 end)
+{
+    u32 a = cut_needs(r, va), b = cut_needs(r, end);
+
+    if (a && b && (va >> 20) == (end >> 20))
+        b = 0;                           /* the same section: one table */
+    if (l2_reserve(a + b))
+        return E_NO_MEMORY;
+    cut_at(r, va);
+    cut_at(r, end);
+    return 0;
+}
+
+/* See pt_internal.h. */
+int pt_range_check(const struct pt_root *r, vaddr_t va, u32 len)
+{
+    if (len == 0 || !ALIGNED(va | len, SZ_4K))
+        return E_ALIGN;
+    if (!in_span(r, va) || (u64)va + len > span_end(r))
+        return E_RANGE;
+    return 0;
+}
+
+/* See pagetable.h. */
+int pt_split(struct pt_root *r, vaddr_t va)
+{
+    struct pt_entry e;
+    int rc = pt_walk(r, va, &e);
+
+    if (rc)
+        return rc;
+    if (e.size == SZ_4K)
+        return E_BAD_ARG;
+    if (l2_reserve(e.size == SZ_1M ? 1 : 0))
+        return E_NO_MEMORY;
+    pt_split_one(r, va);
+    l2_settle();
+    return 0;
+}
