@@ -8,7 +8,8 @@ The kernel's `help` answers one record per command, `- cmd=<name> --
 `Grammar.from_help(reply)` turns those records into `Form`s (command,
 subcommand, the kind of each argument): `<x>` is required, `[x]` optional,
 a bare word (or `a|b|c`) is a subcommand; arguments named `attrs` are an
-attribute list, `user` and `write` literal words, any other a number. The
+attribute list, `command` a command name, `user` and `write` literal
+words, any other a number. The
 shell reads the grammar from the target at session start, so completion,
 usage after `err BAD_ARG` and suggestions after `err BAD_COMMAND` follow
 the kernel it talks to; `help <command>` (PROTOCOL 1.1) is sent as is.
@@ -26,7 +27,7 @@ from typing import Iterable, Optional
 
 from .reply import ATTRS
 
-NUM, ATTRS_ARG, USER, WRITE = "num", "attrs", "user", "write"
+NUM, ATTRS_ARG, USER, WRITE, COMMAND = "num", "attrs", "user", "write", "command"
 #: Argument kinds that are a literal word.
 LITERALS = (USER, WRITE)
 HELP_FILE = Path(__file__).resolve().parent / "help.txt"
@@ -65,6 +66,8 @@ class Form:
 def _kind(name: str) -> str:
     if name == "attrs":
         return ATTRS_ARG
+    if name == "command":
+        return COMMAND
     return name if name in LITERALS else NUM
 
 
@@ -151,8 +154,6 @@ class Grammar:
         prefix, done = tokens[-1], [t for t in tokens[:-1] if t]
         if not done:
             return [c for c in self.commands if c.startswith(prefix)]
-        if done[0] == "help" and len(done) == 1:
-            return [c for c in self.commands if c.startswith(prefix)]
         subs = self.subcommands(done[0])
         if subs and len(done) == 1:
             return [s for s in subs if s.startswith(prefix)]
@@ -160,6 +161,8 @@ class Grammar:
         if form is None:
             return []
         kind = form.kind_at(len(done) - len(form.words))
+        if kind == COMMAND:
+            return [c for c in self.commands if c.startswith(prefix)]
         if kind == ATTRS_ARG:
             head, _, last = prefix.rpartition(",")
             used = set(head.split(",")) if head else set()
