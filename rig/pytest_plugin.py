@@ -672,9 +672,19 @@ class _ProgramItem(pytest.Item):
         if done.stderr:
             self.add_report_section("call", "stderr", done.stderr)
         self.user_properties.append(("command", shlex.join(self.argv)))
+        lines = done.stdout.splitlines()
+        # kernel/test/unit.h prints `ok   name` / `FAIL name` per case and
+        # `n/m tests passed`; the fuzz replay prints its own summary.
+        summary = next((ln for ln in reversed(lines) if re.match(r"^\d+/\d+ tests passed$", ln)),
+                       lines[-1] if lines else "")
+        failed = [ln[5:] for ln in lines if ln.startswith("FAIL ")]
+        self.user_properties.append(("result", summary))
+        if failed:
+            self.user_properties.append(("failed_cases", " ".join(failed)))
         if done.returncode != 0:
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
-            raise _ProgramFailed(f"{shlex.join(self.argv)} exited {done.returncode}\n{tail}")
+            cases = f" (failed: {', '.join(failed)})" if failed else ""
+            raise _ProgramFailed(f"{shlex.join(self.argv)} exited {done.returncode}{cases}\n{tail}")
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, _ProgramFailed):

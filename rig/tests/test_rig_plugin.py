@@ -85,3 +85,37 @@ def test_suite_attached_over_tcp_to_a_qemu_started_by_hand(tmp_path):
     finally:
         qemu.kill()
         qemu.wait()
+
+
+def test_c_unit_and_fuzz_items_fail_when_the_program_does(tmp_path):
+    """A unit binary that prints `FAIL name` and exits 1, and a replay that
+    exits 1 on a finding, are failed JUnit testcases naming what failed."""
+    root = tmp_path / "tree"
+    (root / "kernel/test").mkdir(parents=True)
+    (root / "fuzz/corpus").mkdir(parents=True)
+    (root / "build/host").mkdir(parents=True)
+    (root / "kernel/test/test_fake.c").write_text("/* stands for a unit test */\n")
+    (root / "fuzz/corpus/crash1").write_text("map 0 0 0 read\n")
+    unit = root / "build/host/test_fake"
+    unit.write_text("#!/bin/sh\necho 'ok   one'\necho 'FAIL two'\necho '1/2 tests passed'\nexit 1\n")
+    replay = root / "build/host/fuzz_replay"
+    replay.write_text("#!/bin/sh\necho \"harness: finding in $1\"\nexit 1\n")
+    unit.chmod(0o755)
+    replay.chmod(0o755)
+    (root / "pytest.ini").write_text("[pytest]\n")
+    junit = tmp_path / "junit.xml"
+    env = dict(os.environ, VMK_ROOT=str(root), PYTHONPATH=str(REPO), VMK_PYTEST_RUN=str(tmp_path))
+    env.pop("PYTEST_XDIST_WORKER", None)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "rig.pytest_plugin",
+                           "-p", "no:cacheprovider", "kernel/test", "fuzz/corpus",
+                           f"--junitxml={junit}"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "2 failed" in done.stdout, done.stdout + done.stderr
+    assert "build/host/test_fake exited 1 (failed: two)" in done.stdout
+    assert "harness: finding in fuzz/corpus/crash1" in done.stdout
+    import xml.etree.ElementTree as ET
+    cases = {c.get("name"): c for c in ET.parse(junit).getroot().iter("testcase")}
+    assert cases["test_fake"].find("failure") is not None
+    props = {p.get("name"): p.get("value") for p in cases["test_fake"].iter("property")}
+    assert props["result"] == "1/2 tests passed" and props["failed_cases"] == "two"
+    assert cases["replay"].find("failure") is not None
