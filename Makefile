@@ -50,7 +50,7 @@ else
   say  = @:
 endif
 
-.PHONY: all deps run test unit pytest debug clean bench fuzz fuzz-replay
+.PHONY: all deps run test unit pytest debug clean fuzz fuzz-replay
 all: $(BUILD)/vmk.elf $(HOSTB)/vmsim
 
 deps:
@@ -121,15 +121,14 @@ run: deps all
 pytest: all $(UNIT_BIN)
 	$(PYTHON) -m pytest --junitxml=$(BUILD)/junit.xml $(PYTEST_ARGS)
 
-# Everything once: the unit binaries and the fuzz replay run as pytest items,
-# on pytest-xdist workers (PYTEST_XDIST=-n0 for one process).
+# Everything once: the C unit tests and the fuzz replay run as pytest items
+# (host-marked: `--target=qemu` skips them), on pytest-xdist workers
+# (PYTEST_XDIST=-n0 for one process).
 PYTEST_XDIST ?= -n auto
 test: deps
+	@$(MAKE) all
 	@$(MAKE) layers
 	@$(MAKE) pytest PYTEST_ARGS="$(PYTEST_XDIST) -q $(PYTEST_ARGS)"
-
-bench: all $(HOSTB)/bench_core
-	@$(PYTHON) -m rig bench --core $(HOSTB)/bench_core
 
 clean:
 	rm -rf $(BUILD)

@@ -1,5 +1,7 @@
 """`python3 -m rig bench`: launch-to-ready time and request round trips.
 
+(`make bench` is rig/bench_suite.py: every figure against its floor.)
+
 For each target (qemu, host) and transport (stdio, socket): the median
 (and min/max) of the time from launch to the parsed `ready` line over N
 boots, and the round trips per second of a cheap request (`info` by

@@ -44,7 +44,8 @@ show hex (pytest_assertrepr_compare).
 
 Also collected: kernel/test/test_*.c (runs build/host/test_*) and each
 file of fuzz/corpus/ (build/host/fuzz_replay FILE), so that C unit results
-and the fuzz replay are JUnit testcases too.
+and the fuzz replay are JUnit testcases too (marked `host`: they run on the
+host build, so `--target=qemu` skips them).
 """
 from __future__ import annotations
 
@@ -661,6 +662,7 @@ class _ProgramItem(pytest.Item):
         super().__init__(**kw)
         self.argv = argv
         self.build = build
+        self.add_marker(pytest.mark.host)  # programs of the host build
 
     def runtest(self) -> None:
         exe = REPO_ROOT / self.argv[0]

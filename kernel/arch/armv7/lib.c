@@ -22,6 +22,20 @@ NO_PATTERNS void *memset(void *d, int c, size_t n)
 
     for (; n && ((uintptr_t)p & 3); n--)
         *p++ = (unsigned char)c;
+    if (n >= 32) {
+        /* 32 bytes per store-multiple: pmm_init clears 20 bytes of
+         * page_info per page of RAM, the one boot step that grows with it */
+        size_t blocks = n >> 5;
+        __asm__ volatile(
+            "mov r4, %2\n\t" "mov r5, %2\n\t" "mov r6, %2\n\t" "mov r7, %2\n\t"
+            "mov r8, %2\n\t" "mov r9, %2\n\t" "mov r10, %2\n\t" "mov r12, %2\n"
+            "1:\tstmia %0!, {r4-r10, r12}\n\t"
+            "subs %1, %1, #1\n\t"
+            "bne 1b"
+            : "+r"(p), "+r"(blocks) : "r"(w)
+            : "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "memory", "cc");
+        n &= 31;
+    }
     for (; n >= 4; n -= 4, p += 4)
         *(word_t *)p = w;
     while (n--)

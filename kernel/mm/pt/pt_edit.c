@@ -53,7 +53,7 @@ static paddr_t table_of_section(paddr_t pa, u32 attrs)
 /* See pt_internal.h. */
 void pt_split_one(struct pt_root *r, vaddr_t va)
 {
-    u32 *l1 = l1_of(r), idx = va >> 20, d = l1[idx], size, attrs;
+    u32 *l1 = l1_of(r), idx = l1_index(va), d = l1[idx], size, attrs;
     enum pt_kind k = l1_kind(d);
     bool mark = k == PK_MARK;
     paddr_t pa;
@@ -204,7 +204,7 @@ int pt_cut_range(struct pt_root *r, u64 va, u64 end)
 {
     u32 a = cut_needs(r, va), b = cut_needs(r, end);
 
-    if (a && b && (va >> 20) == (end >> 20))
+    if (a && b && l1_index(va) == l1_index(end))
         b = 0;                           /* the same section: one table */
     if (l2_reserve(a + b))
         return E_NO_MEMORY;

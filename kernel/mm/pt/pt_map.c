@@ -211,7 +211,7 @@ int pt_map1(struct pt_root *r, vaddr_t va, paddr_t pa, u32 size, u32 attrs)
 /* See pagetable.h. */
 int pt_table_map(struct pt_root *r, vaddr_t va, paddr_t *l2)
 {
-    u32 *l1 = l1_of(r), idx = va >> 20;
+    u32 *l1 = l1_of(r), idx = l1_index(va);
     paddr_t t;
 
     if (!in_span(r, va))
