@@ -114,20 +114,21 @@ QEMU_CMD = qemu-system-arm -M virt -cpu $(CPU) -m $(MEM) -nodefaults -display no
 run: deps all
 	$(PYTHON) -m rig shell --target qemu --cpu $(CPU) --mem $(MEM)
 
-pytest: all
-	$(PYTHON) -m pytest pytest -p no:cacheprovider --junitxml=$(BUILD)/junit.xml $(PYTEST_ARGS)
+# pytest runs pyproject.toml's testpaths (scenarios, rig self-tests, the C
+# unit tests and the fuzz corpus, each a JUnit testcase in build/junit.xml)
+# unless PYTEST_ARGS names paths: PYTEST_ARGS=pytest/test_pt.py, --lf, -k ...
+# (The fuzz replay binaries are prerequisites too: mk/rig.mk.)
+pytest: all $(UNIT_BIN)
+	$(PYTHON) -m pytest --junitxml=$(BUILD)/junit.xml $(PYTEST_ARGS)
 
+# Everything once: the C unit tests and the fuzz replay run as pytest items
+# (host-marked: `--target=qemu` skips them), on pytest-xdist workers
+# (PYTEST_XDIST=-n0 for one process).
+PYTEST_XDIST ?= -n auto
 test: deps
-	$(MAKE) all
-	$(MAKE) layers
-	$(MAKE) unit
-	$(MAKE) fuzz-replay
-	$(MAKE) pytest
-
-debug: all
-	$(QEMU_CMD) -s -S & \
-	gdb-multiarch $(BUILD)/vmk.elf -ex 'target remote :1234' -ex 'break kmain'; \
-	kill %1 2>/dev/null || true
+	@$(MAKE) all
+	@$(MAKE) layers
+	@$(MAKE) pytest PYTEST_ARGS="$(PYTEST_XDIST) -q $(PYTEST_ARGS)"
 
 clean:
 	rm -rf $(BUILD)

@@ -4,15 +4,13 @@ Each helper takes a started rig Session (the `target` fixture) and speaks
 PROTOCOL.md; each assertion names the request and shows the reply, so a
 failing scenario reads like the transcript it came from.
 
-Modules import the autouse fixture `check_after` (pytest finds fixtures in
-a test module's namespace): after every test that used `target`, the
-kernel's `check` must still answer `ok`.
+After every test that used `target`, the kernel's `check` must still
+answer `ok`: the rig's pytest plugin does it in `target` itself (the
+fixture `check_after`, re-exported here so that older imports still work).
 """
 from __future__ import annotations
 
 from typing import Iterable, Optional
-
-import pytest
 
 K = 1024
 M = 1024 * K
@@ -183,15 +181,7 @@ def ram(s) -> tuple[int, int]:
 
 # ----------------------------------------------------------------- fixture
 
-@pytest.fixture(autouse=True)
-def check_after(request):
-    """After each test: `check` on the target it used must still be ok."""
-    yield
-    s = request.node.funcargs.get("target")
-    if s is None or not s.alive:
-        return
-    r = s.request("check")
-    assert r.ok, f"check after the scenario: {r.final.raw}"
+from rig.pytest_plugin import check_after  # noqa: E402,F401  (run by `target`)
 
 
 def fill_table_page(s, base: int = 0x7e000000) -> list:

@@ -14,7 +14,7 @@ from rig.config import parse_size
 
 # Well-formed stand-ins for each argument kind, for requests whose only
 # error is elsewhere.
-GOOD = {NUM: "0x1000", ATTRS_ARG: "read", "user": "user", "write": "write"}
+GOOD = {NUM: "0x1000", ATTRS_ARG: "read", "user": "user", "write": "write", "command": "info"}
 BAD_NUMBERS = ["0x", "0xg", "12Q", "1KK", "-4", "+4", "4k", "0b100", "1e3", "0x1.0",
                "K", "0xK", "1_0", "0x-1", "1M2", "0x1000,", "4KB", "0x1000h", "one"]
 OVER_32_BITS = ["0x100000000", "4294967296", "4G", "5G", "4096M", "4194304K",

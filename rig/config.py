@@ -10,6 +10,11 @@ reading replies in rig/session.py.
                        -chardev stdio,id=s0
                        -semihosting-config enable=on,target=native,chardev=s0
     HostConfig()   ->  build/host/vmsim
+    AttachConfig("tcp:HOST:PORT")   a target something else started (no argv)
+
+`REPO_ROOT` is where relative paths (build/vmk.elf) are resolved: $VMK_ROOT,
+else the checkout rig/ lives in, else the current directory (a pip-installed
+rig run from a checkout).
 """
 from __future__ import annotations
 
@@ -20,15 +25,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
-#: The repository root: rig/ lives directly under it.
-REPO_ROOT = Path(__file__).resolve().parent.parent
+import os
+
+
+def _repo_root() -> Path:
+    env = os.environ.get("VMK_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve().parent.parent
+    if (here / "kernel").is_dir() or (here / "build").is_dir():
+        return here
+    return Path.cwd()
+
+
+#: The repository root: rig/ lives directly under it (see the module doc).
+REPO_ROOT = _repo_root()
 
 DEFAULT_KERNEL = Path("build/vmk.elf")
 DEFAULT_VMSIM = Path("build/host/vmsim")
 QEMU_BINARY = "qemu-system-arm"
 
 CPUS = ("cortex-a15", "cortex-a7")
-TRANSPORTS = ("stdio", "socket")
+TRANSPORTS = ("stdio", "socket", "tcp")
 RAM_BASE = 0x40000000
 #: What PROTOCOL.md promises to boot with (-m 64M .. 1G).
 MEM_MIN = 64 << 20
@@ -79,6 +97,9 @@ class QemuConfig:
     extra_args: tuple[str, ...] = ()
     qemu: str = QEMU_BINARY
     cwd: Path = REPO_ROOT
+    #: TCP transport: where QEMU listens (port None: launch picks a free one).
+    host: str = "127.0.0.1"
+    port: Optional[int] = None
 
     kind = "qemu"
 
@@ -100,10 +121,14 @@ class QemuConfig:
         return parse_size(self.mem, "M")
 
     def chardev(self) -> str:
-        """The -chardev argument: stdio, or a unix socket server QEMU waits on
-        (`<file>` stands for a socket path not chosen yet: launch picks one)."""
+        """The -chardev argument: stdio, a unix socket server QEMU waits on
+        (`<file>` stands for a socket path not chosen yet: launch picks one),
+        or a TCP server (`<port>` likewise)."""
         if self.transport == "stdio":
             return "stdio,id=s0"
+        if self.transport == "tcp":
+            port = self.port if self.port is not None else "<port>"
+            return f"socket,id=s0,host={self.host},port={port},server=on,wait=on,nodelay=on"
         path = self.socket_path if self.socket_path is not None else "<file>"
         return f"socket,id=s0,path={path},server=on,wait=on"
 
@@ -120,6 +145,10 @@ class QemuConfig:
     def with_socket(self, path: PathLike) -> "QemuConfig":
         """This configuration over a unix socket at `path`."""
         return dataclasses.replace(self, transport="socket", socket_path=Path(path))
+
+    def with_port(self, port: int) -> "QemuConfig":
+        """This configuration over TCP on `port`."""
+        return dataclasses.replace(self, transport="tcp", port=int(port))
 
     def replace(self, **changes) -> "QemuConfig":
         """A copy with `changes` applied (dataclasses.replace)."""
@@ -159,8 +188,8 @@ class HostConfig:
         object.__setattr__(self, "vmsim", Path(self.vmsim))
         object.__setattr__(self, "cwd", Path(self.cwd))
         object.__setattr__(self, "extra_args", tuple(self.extra_args))
-        if self.transport not in TRANSPORTS:
-            raise ValueError(f"transport {self.transport!r} is not one of {TRANSPORTS}")
+        if self.transport not in ("stdio", "socket"):
+            raise ValueError(f"vmsim transport {self.transport!r} is not stdio or socket")
 
     @property
     def ram_size(self) -> int:
@@ -191,24 +220,92 @@ class HostConfig:
         return shlex.join(self.argv())
 
 
-TargetConfig = Union[QemuConfig, HostConfig]
+def parse_address(text: str) -> tuple[str, Union[str, tuple[str, int]]]:
+    """`tcp:HOST:PORT` or `unix:PATH` as ("tcp", (host, port)) or ("unix", path)."""
+    scheme, sep, rest = text.partition(":")
+    if scheme == "unix" and sep and rest:
+        return "unix", rest
+    if scheme == "tcp" and sep:
+        host, sep2, port = rest.rpartition(":")
+        if sep2 and port.isdigit() and 0 < int(port) < 65536:
+            return "tcp", (host.strip("[]") or "127.0.0.1", int(port))
+    raise ValueError(f"not an address: {text!r} (tcp:HOST:PORT or unix:PATH)")
+
+
+@dataclass(frozen=True)
+class AttachConfig:
+    """A target that something else started (a QEMU on another machine, a
+    board whose debugger carries semihosting over TCP): the rig connects to
+    `address` and launches nothing. `kind` says which suites apply ("qemu":
+    a kernel). `reset`, if given, is a QEMU monitor (`-monitor
+    tcp:HOST:PORT,server=on,wait=off`) the rig sends `system_reset` to
+    before each session, so that every session starts on a fresh kernel;
+    without it the session takes the kernel in whatever state it is."""
+
+    address: str
+    reset: Optional[str] = None
+    kind: str = "qemu"
+    transport: str = "attach"
+    #: RAM the target reports; known once attached (for suites' ram_size).
+    mem: str = "256M"
+    #: The ELF the target runs, as built here (panics are symbolized with
+    #: it; suites that read the kernel image read it).
+    kernel: Path = DEFAULT_KERNEL
+    cwd: Path = REPO_ROOT
+
+    def __post_init__(self) -> None:
+        parse_address(self.address)
+        if self.reset is not None:
+            parse_address(self.reset)
+
+    @property
+    def ram_size(self) -> int:
+        return parse_size(self.mem, "M")
+
+    def argv(self) -> list[str]:
+        return []
+
+    def replace(self, **changes) -> "AttachConfig":
+        return dataclasses.replace(self, **changes)
+
+    def missing(self) -> list[str]:
+        return []
+
+    def __str__(self) -> str:
+        extra = f" (reset by the monitor at {self.reset})" if self.reset else ""
+        return f"attached to {self.address}{extra}"
+
+
+TargetConfig = Union[QemuConfig, HostConfig, AttachConfig]
 
 
 def make_config(kind: str, *, kernel: Optional[PathLike] = None,
                 vmsim: Optional[PathLike] = None, cpu: str = "cortex-a15",
                 mem: Optional[str] = None, transport: str = "stdio",
-                qemu: str = QEMU_BINARY) -> TargetConfig:
+                qemu: str = QEMU_BINARY, extra_args: tuple = (),
+                connect: Optional[str] = None, reset: Optional[str] = None) -> TargetConfig:
     """A configuration for `kind` ("qemu" or "host") from command-line style
-    options; `mem` is QEMU's -m, or vmsim's --ram (a size, suffix allowed)."""
+    options; `mem` is QEMU's -m, or vmsim's --ram (a size, suffix allowed);
+    `connect` (tcp:HOST:PORT, unix:PATH) attaches instead of launching.
+    ValueError, with a one-line message, for what makes no sense."""
+    if mem is not None:
+        size = parse_size(mem, "M")
+        if kind == "qemu" and not MEM_MIN <= size <= MEM_MAX:
+            raise ValueError(f"--mem {mem}: the kernel boots with 64M to 1G")
+    if connect is not None:
+        return AttachConfig(connect, reset=reset, kind=kind)
     if kind == "qemu":
         return QemuConfig(kernel=Path(kernel) if kernel else DEFAULT_KERNEL,
-                          cpu=cpu, mem=mem or "256M", transport=transport, qemu=qemu)
+                          cpu=cpu, mem=mem or "256M", transport=transport, qemu=qemu,
+                          extra_args=tuple(extra_args))
     if kind == "host":
+        if transport == "tcp":
+            raise ValueError("vmsim speaks on stdin/stdout: transport stdio or socket")
         return HostConfig(vmsim=Path(vmsim) if vmsim else DEFAULT_VMSIM,
                           ram=parse_size(mem, "M") if mem else None,
-                          transport=transport)
+                          transport=transport, extra_args=tuple(extra_args))
     raise ValueError(f"unknown target kind {kind!r} (qemu or host)")
 
 
-__all__ = ["QemuConfig", "HostConfig", "TargetConfig", "make_config", "parse_size",
+__all__ = ["QemuConfig", "HostConfig", "AttachConfig", "TargetConfig", "parse_address", "make_config", "parse_size",
            "format_mem", "REPO_ROOT", "RAM_BASE", "CPUS", "TRANSPORTS"]

@@ -47,6 +47,8 @@ class KernelPanic(TargetDied):
         super().__init__(message, tail, exit_status, stderr)
         self.panic = panic
         self.lines = list(lines)
+        #: pc/lr as `name=0x... function at file:line` (QEMU: the ELF launched).
+        self.symbolized: list[str] = []
 
 
 class ProtocolError(RigError):

@@ -7,6 +7,9 @@ descriptor that carries the command channel:
 
     qemu, stdio   QEMU on a pty (pexpect.spawn); the channel is the pty
     qemu, socket  QEMU as a unix socket server; the rig connects to it
+    qemu, tcp     QEMU as a TCP server on a free local port (nodelay)
+    attach        no process: a connection to a target something else
+                  started (tcp:HOST:PORT or unix:PATH), see AttachedLink
     host, stdio   vmsim on a pty (pexpect.spawn)
     host, socket  vmsim with stdin and stdout on a unix socketpair
 
@@ -39,7 +42,7 @@ from typing import Callable, Optional
 
 import pexpect
 
-from .config import HostConfig, QemuConfig, TargetConfig
+from .config import AttachConfig, HostConfig, QemuConfig, TargetConfig, parse_address
 from .errors import LaunchError
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
@@ -140,6 +143,7 @@ class Link:
         self.workdir = workdir
         self.stderr_path = workdir / "stderr.log"
         self._sock = sock
+        self._poller = None
         self._status: Optional[int] = None
         self._closed = False
         self._stderr: Optional[bytes] = None
@@ -152,7 +156,13 @@ class Link:
 
     def write(self, data: bytes) -> None:
         """Writes all of `data` to the channel (OSError if it is gone)."""
-        view = memoryview(data)
+        try:
+            n = os.write(self.fd, data)
+        except BlockingIOError:
+            n = 0
+        if n == len(data):
+            return
+        view = memoryview(data)[n:]
         while view:
             try:
                 n = os.write(self.fd, view)
@@ -163,8 +173,12 @@ class Link:
 
     def read(self, timeout: float) -> Optional[bytes]:
         """Bytes available within `timeout` s: None on timeout, b"" at EOF."""
+        poller = self._poller
+        if poller is None:
+            poller = self._poller = select.poll()
+            poller.register(self.fd, select.POLLIN)
         try:
-            ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
+            ready = poller.poll(max(timeout, 0) * 1000.0)
         except (OSError, ValueError):
             return b""
         if not ready:
@@ -272,11 +286,61 @@ def _connect(path: Path, proc, deadline: float) -> socket.socket:
         time.sleep(0.002)
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now (the kernel picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _connect_tcp(host: str, port: int, proc, deadline: float) -> socket.socket:
+    """Connects to the TCP server QEMU serves, waiting for it to listen."""
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise LaunchError(f"QEMU exited (status {proc.poll()}) before serving "
+                              f"tcp:{host}:{port}")
+        try:
+            sock = socket.create_connection((host, port), timeout=1.0)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.settimeout(None)
+            return sock
+        except (ConnectionRefusedError, socket.timeout, OSError) as e:
+            if proc is None and not isinstance(e, (ConnectionRefusedError, socket.timeout)):
+                raise LaunchError(f"cannot connect to tcp:{host}:{port}: {e}") from e
+        if time.monotonic() >= deadline:
+            raise LaunchError(f"nothing accepts on tcp:{host}:{port} within the boot timeout")
+        time.sleep(0.002)
+
+
+def _launch_qemu_tcp(config: QemuConfig, workdir: Path, timeout: float) -> Link:
+    """QEMU as a TCP server; a free port is picked unless the config has one
+    (a port taken between the pick and QEMU's bind: picked again, 3 times)."""
+    stderr_path = workdir / "stderr.log"
+    for attempt in range(3):
+        cfg = config if config.port is not None else config.with_port(free_port(config.host))
+        with open(stderr_path, "wb") as log:
+            proc = _spawn_popen(cfg.argv(), cfg.cwd, subprocess.DEVNULL, log,
+                                subprocess.STDOUT)
+        try:
+            sock = _connect_tcp(cfg.host, cfg.port, proc, time.monotonic() + timeout)
+        except LaunchError:
+            _kill_group(proc.pid)
+            proc.popen.wait()
+            busy = b"Address already in use" in stderr_path.read_bytes()
+            if busy and config.port is None and attempt < 2:
+                continue
+            raise
+        return Link(proc, sock.fileno(), cfg, workdir, sock)
+    raise AssertionError("unreachable")
+
+
 def _launch_qemu(config: QemuConfig, workdir: Path, timeout: float) -> Link:
     stderr_path = workdir / "stderr.log"
     if config.transport == "stdio":
         proc = _spawn_pty(config.argv(), config.cwd, stderr_path)
         return Link(proc, proc.child.child_fd, config, workdir)
+    if config.transport == "tcp":
+        return _launch_qemu_tcp(config, workdir, timeout)
     if config.socket_path is None:
         config = config.with_socket(workdir / "chan.sock")
     with open(stderr_path, "wb") as log:
@@ -306,11 +370,135 @@ def _launch_host(config: HostConfig, workdir: Path) -> Link:
     return Link(proc, ours.fileno(), config, workdir, ours)
 
 
-def launch(config: TargetConfig, timeout: float = 10.0) -> Link:
-    """Starts the target `config` describes; the Link to it.
+class AttachedLink:
+    """A connection to a target the rig did not start: the same interface
+    as Link, with no process to poll, wait for or kill: its exit status is
+    never known (None); the session sees the connection close."""
+
+    def __init__(self, sock: socket.socket, config: AttachConfig) -> None:
+        self._sock = sock
+        self.fd = sock.fileno()
+        self.config = config
+        self.pid = None
+        self._poller = None
+        self._closed = False
+        self._eof = False
+
+    write = Link.write
+
+    def read(self, timeout: float) -> Optional[bytes]:
+        data = Link.read(self, timeout)  # type: ignore[arg-type]
+        if data == b"":
+            self._eof = True
+        return data
+
+    def poll(self) -> Optional[int]:
+        return None
+
+    def wait(self, timeout: float) -> Optional[int]:
+        return None
+
+    def kill(self) -> Optional[int]:
+        """Nothing to kill: the connection is closed instead."""
+        self.close()
+        return None
+
+    def close(self) -> Optional[int]:
+        if not self._closed:
+            self._closed = True
+            self._sock.close()
+        return None
+
+    def stderr_text(self, limit: int = 4000) -> str:
+        return ""
+
+
+def connect(address: str, timeout: float = 10.0) -> socket.socket:
+    """A connected socket to `address` (tcp:HOST:PORT or unix:PATH), retried
+    until `timeout` while nothing listens yet."""
+    scheme, where = parse_address(address)
+    deadline = time.monotonic() + timeout
+    if scheme == "tcp":
+        host, port = where  # type: ignore[misc]
+        return _connect_tcp(host, port, None, deadline)
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(where))
+            return sock
+        except (ConnectionRefusedError, FileNotFoundError) as e:
+            sock.close()
+            if time.monotonic() >= deadline:
+                raise LaunchError(f"cannot connect to {address}: {e}") from e
+        except OSError as e:
+            sock.close()
+            raise LaunchError(f"cannot connect to {address}: {e}") from e
+        time.sleep(0.01)
+
+
+class Monitor:
+    """A QEMU human monitor (HMP) on a socket: one command at a time, each
+    answered up to the next `(qemu) ` prompt."""
+
+    PROMPT = b"(qemu) "
+
+    def __init__(self, address: str, timeout: float = 5.0) -> None:
+        self.address = address
+        self.timeout = timeout
+        self.sock = connect(address, timeout)
+        self.sock.settimeout(timeout)
+        self._until_prompt()
+
+    def _until_prompt(self) -> bytes:
+        buf = b""
+        deadline = time.monotonic() + self.timeout
+        try:
+            while not buf.endswith(self.PROMPT):
+                if time.monotonic() > deadline:
+                    raise LaunchError(f"monitor {self.address}: no prompt")
+                chunk = self.sock.recv(4096)
+                if not chunk:
+                    raise LaunchError(f"monitor {self.address}: closed")
+                buf += chunk
+        except OSError as e:
+            raise LaunchError(f"monitor {self.address}: {e}") from e
+        return buf
+
+    def command(self, line: str) -> str:
+        """Sends `line`; what the monitor printed before its next prompt."""
+        try:
+            self.sock.sendall(line.encode() + b"\n")
+        except OSError as e:
+            raise LaunchError(f"monitor {self.address}: {e}") from e
+        return self._until_prompt().decode("utf-8", "replace")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def monitor_reset(address: str, timeout: float = 5.0, paused=None) -> None:
+    """Resets the guest through the QEMU monitor at `address`: `stop`, then
+    `paused()` (the caller drains what the guest said before), then
+    `system_reset` and `cont`, so that nothing of the old boot follows."""
+    mon = Monitor(address, timeout)
+    try:
+        mon.command("stop")
+        if paused is not None:
+            paused()
+        mon.command("system_reset")
+        mon.command("cont")
+    finally:
+        mon.close()
+
+
+def launch(config: TargetConfig, timeout: float = 10.0):
+    """Starts the target `config` describes; the Link to it (an
+    AttachedLink for an AttachConfig: a connection, nothing launched).
 
     `timeout` bounds the wait for QEMU's socket. Raises LaunchError when a
     binary is missing or the process cannot start."""
+    if isinstance(config, AttachConfig):
+        return AttachedLink(connect(config.address, timeout), config)
     missing = config.missing()
     if missing:
         raise LaunchError("cannot launch, missing: " + "; ".join(missing))

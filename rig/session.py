@@ -18,6 +18,16 @@ line raises KernelPanic with the exit status, a dead process TargetDied,
 a line that is no reply line ProtocolError; each carries the transcript's
 tail. stop() kills the process group; no target outlives the rig (see
 rig/launch.py).
+
+An AttachConfig attaches to a running target instead: the session resets
+it through its monitor if one is given (and waits for `ready`), else asks
+`info` and takes `ready` from the boot if it comes, from `info` if the
+kernel booted before. A KeyboardInterrupt during a wait leaves the request
+pending: the next request first reads the late reply (`pending`).
+
+The request path is the hot loop of every suite and benchmark: one write,
+reads until a final line, each line classified by its first word only
+(fields are split when asked for), the transcript keeping raw chunks.
 """
 from __future__ import annotations
 
@@ -25,11 +35,11 @@ import time
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from .config import TargetConfig
+from .config import AttachConfig, TargetConfig
 from .errors import (KernelPanic, LaunchError, ProtocolError, ReplyError, RigError,
                      RigTimeout, TargetDied)
-from .launch import Link, launch
-from .parse import EVENT, READY, Exchange, Line, Reply, ReplyBuilder, parse_line
+from .launch import Link, launch, monitor_reset
+from .reply import ERR, EVENT, OK, READY, Exchange, Line, Reply, ReplyBuilder, parse_line
 from .transcript import RECEIVED, SENT, Transcript
 
 DEFAULT_REQUEST_TIMEOUT = 10.0
@@ -59,6 +69,9 @@ class Session:
         self.exit_status: Optional[int] = None
         self._buf = bytearray()
         self._eof = False
+        #: The request whose wait was interrupted (Ctrl-C), still to be read.
+        self.pending: Optional[Exchange] = None
+        self._stopped = False
 
     # ------------------------------------------------------------ lifecycle
 
@@ -69,33 +82,125 @@ class Session:
 
     @property
     def alive(self) -> bool:
-        return self.link is not None and self.link.poll() is None and not self._eof
+        return (self.link is not None and not self._stopped and not self._eof
+                and self.link.poll() is None)
+
+    @property
+    def attached(self) -> bool:
+        """True for a target the rig did not launch (AttachConfig)."""
+        return isinstance(self.config, AttachConfig)
+
+    def state(self) -> str:
+        """What the target is doing, in words (for the shell after Ctrl-C)."""
+        if self.link is None:
+            return "not started"
+        status = self.link.poll()
+        if self._eof or status is not None:
+            return f"gone (exit status {status})"
+        who = f"pid {self.link.pid}" if self.link.pid else str(self.config)
+        if self.pending is not None:
+            return f"running ({who}), still working on {self.pending.request!r}"
+        return f"running ({who}), idle"
 
     def start(self) -> Line:
-        """Launches the target and waits for its `ready` line (parsed)."""
+        """Launches (or attaches to) the target and waits for its `ready` line."""
         if self.link is not None:
             raise RigError("session already started")
-        self.transcript.note(f"launch {self.config}")
-        self.link = launch(self.config, self.boot_timeout)
+        self.transcript.note(("attach " if self.attached else "launch ") + str(self.config))
         deadline = time.monotonic() + self.boot_timeout
+        if self.attached and self.config.reset is not None:
+            self._attach_and_reset(deadline)
+        else:
+            self.link = launch(self.config, self.boot_timeout)
         try:
-            while True:
-                raw = self._next_line(deadline, "boot")
-                line = parse_line(raw)
-                if line is not None and line.kind == READY:
-                    self.ready = line
-                    return line
-                if line is not None:
-                    raise self._protocol_error(f"reply line before ready: {raw!r}", raw)
-                self.boot_lines.append(raw)
+            if self.attached and self.config.reset is None:
+                return self._attach_running(deadline)
+            return self._await_ready(deadline)
         except BaseException:
             self.stop()
             raise
+
+    def _attach_and_reset(self, deadline: float) -> None:
+        """Connects, then resets through the monitor. A QEMU that is being
+        restarted (one that exited: `exit`, a panic) may accept and then
+        vanish, with no monitor yet: connect again until the deadline."""
+        while True:
+            self.link = launch(self.config, max(deadline - time.monotonic(), 0.1))
+            try:
+                self._drain()
+                monitor_reset(self.config.reset, min(2.0, max(deadline - time.monotonic(), 0.1)),
+                              paused=self._drain)
+                self.transcript.note(f"system_reset via the monitor at {self.config.reset}")
+                return
+            except (LaunchError, TargetDied) as e:
+                self.link.close()
+                self.link = None
+                self._eof = False
+                self._buf.clear()
+                if time.monotonic() >= deadline:
+                    raise LaunchError(f"{self.config}: {e.message}") from None
+                time.sleep(0.05)
+
+    def _await_ready(self, deadline: float) -> Line:
+        while True:
+            raw = self._next_line(deadline, "boot")
+            line = parse_line(raw)
+            if line is not None and line.kind == READY:
+                self.ready = line
+                return line
+            if line is not None:
+                raise self._protocol_error(f"reply line before ready: {raw!r}", raw)
+            self.boot_lines.append(raw)
+
+    def _drain(self) -> None:
+        """Takes what a running target said before we came (kept in the
+        transcript, not parsed) until 50 ms of quiet; TargetDied if the
+        connection closed."""
+        while True:
+            data = self.link.read(0.05)
+            if data is None:
+                return
+            if not data:
+                raise TargetDied(f"{self.config}: the connection closed at once")
+            self.transcript.record(RECEIVED, data)
+
+    def _attach_running(self, deadline: float) -> Line:
+        """`info` to a running target; `ready` from its boot if it is still
+        coming (a QEMU that waited for us), else made from `info`'s keys."""
+        self._send(b"info\n")
+        builder = ReplyBuilder("info")
+        while True:
+            raw = self._next_line(deadline, "ready or the reply to info")
+            line = parse_line(raw)
+            if line is not None and line.kind == READY and self.ready is None:
+                self.ready = line
+                continue
+            if line is None:
+                if self.ready is not None:
+                    raise self._protocol_error(f"not a reply line: {raw!r}", raw)
+                self.boot_lines.append(raw)
+                continue
+            try:
+                reply = builder.feed(raw)
+            except ValueError:
+                raise self._protocol_error(f"not a reply line: {raw!r}", raw) from None
+            if reply is None:
+                continue
+            if self.ready is None:
+                if not reply.ok:
+                    raise self._protocol_error(f"info answered {raw!r}", raw)
+                f = reply.fields
+                keys = " ".join(f"{k}={f[k]}" for k in ("version", "ram_base", "ram_size")
+                                if k in f)
+                self.ready = parse_line(f"ready {keys}")
+                self.transcript.note(f"attached after boot: {self.ready.raw} (from info)")
+            return self.ready
 
     def stop(self) -> Optional[int]:
         """Kills the target (its whole process group); its exit status."""
         if self.link is None:
             return self.exit_status
+        self._stopped = True
         status = self.link.close()
         if self.exit_status is None:
             self.exit_status = status
@@ -117,21 +222,42 @@ class Session:
         """Sends one request line (a newline is added) and returns its reply.
 
         `on_line` sees each received line as it arrives (for the shell)."""
-        data = line.encode("latin-1") if isinstance(line, str) else bytes(line)
-        if b"\n" in data:
+        if type(line) is str:
+            text = line
+            data = line.encode("latin-1") + b"\n"
+        else:
+            data = bytes(line) + b"\n"
+            text = data[:-1].decode("latin-1")
+        if b"\n" in data[:-1]:
             raise ValueError("one line per request: use request_raw for raw bytes")
-        return self.request_raw(data + b"\n", timeout=timeout, on_line=on_line)
+        return self._request(data, text, timeout, on_line)
 
     def request_raw(self, data: bytes, *, timeout: Optional[float] = None,
                     on_line: Optional[LineCallback] = None) -> Reply:
         """Sends `data` exactly (it must end with a newline) and returns the
         reply to it: for ill-formed lines, `\\r\\n` endings and the like."""
-        if not data.endswith(b"\n") or b"\n" in data[:-1]:
+        if data[-1:] != b"\n" or b"\n" in data[:-1]:
             raise ValueError("request_raw takes exactly one line, newline included")
-        text = data.rstrip(b"\n").decode("latin-1")
-        self._send(data)
+        return self._request(bytes(data), data[:-1].decode("latin-1"), timeout, on_line)
+
+    def _request(self, data: bytes, text: str, timeout: Optional[float],
+                 on_line: Optional[LineCallback]) -> Reply:
+        if self.pending is not None:
+            self.finish_pending(on_line=on_line)
         exchange = Exchange(text)
+        self._send(data)
         self.history.append(exchange)
+        return self._collect(exchange, timeout, on_line)
+
+    def finish_pending(self, timeout: Optional[float] = None,
+                       on_line: Optional[LineCallback] = None) -> Optional[Reply]:
+        """Reads the rest of the reply to an interrupted request (within the
+        request timeout); that Reply, or None if nothing was pending."""
+        if self.pending is None:
+            return None
+        exchange = self.pending
+        self.pending = None
+        self.transcript.note(f"reading the late reply to {exchange.request!r}")
         return self._collect(exchange, timeout, on_line)
 
     def send_silent(self, data: bytes) -> None:
@@ -173,34 +299,57 @@ class Session:
     # ------------------------------------------------------------ internals
 
     def _send(self, data: bytes) -> None:
-        if self.link is None:
+        link = self.link
+        if link is None:
             raise RigError("session not started")
         self.transcript.record(SENT, data)
         try:
-            self.link.write(data)
+            link.write(data)
         except OSError as e:
             raise self._died(f"cannot send: {e}") from e
 
     def _collect(self, exchange: Exchange, timeout: Optional[float],
                  on_line: Optional[LineCallback]) -> Reply:
-        """Reads the reply to `exchange`; its Reply once the final line came."""
-        wait = self.request_timeout if timeout is None else timeout
-        deadline = time.monotonic() + wait
-        builder = ReplyBuilder(exchange.request)
-        builder.exchange = exchange
-        while True:
-            raw = self._next_line(deadline, f"reply to {exchange.request!r}")
-            if on_line is not None:
-                on_line(raw)
-            try:
-                reply = builder.feed(raw)
-            except ValueError:
-                raise self._protocol_error(f"not a reply line: {raw!r}", raw) from None
-            if reply is not None:
-                return reply
-            last = exchange.body[-1]
-            if last.kind == EVENT and last.name == "panic":
-                raise self._panic(last, on_line)
+        """Reads the reply to `exchange`; its Reply once the final line came.
+        Interrupted (KeyboardInterrupt), the request stays `pending`.
+
+        The hot loop of the rig: each line is classified by parse_line
+        (kind and name only) and no more happens to it until asked."""
+        deadline = time.monotonic() + (self.request_timeout if timeout is None else timeout)
+        buf = self._buf
+        body = exchange.body
+        try:
+            while True:
+                nl = buf.find(b"\n")
+                if nl < 0:
+                    if self._eof:
+                        raise self._died(f"target gone while waiting for the reply to "
+                                         f"{exchange.request!r}")
+                    self._fill(deadline, exchange)
+                    continue
+                raw = buf[:nl].decode("latin-1")
+                del buf[:nl + 1]
+                if raw[-1:] == "\r":
+                    raw = raw.rstrip("\r")
+                if on_line is not None:
+                    on_line(raw)
+                line = parse_line(raw)
+                if line is None:
+                    raise self._protocol_error(f"not a reply line: {raw!r}", raw)
+                kind = line.kind
+                if kind is OK or kind is ERR:
+                    reply = exchange.reply = Reply(exchange.request, tuple(body), line)
+                    return reply
+                if kind is READY:
+                    raise self._protocol_error(f"not a reply line: {raw!r}", raw)
+                body.append(line)
+                if kind is EVENT and line.name == "panic":
+                    raise self._panic(line, on_line)
+        except KeyboardInterrupt:
+            if self.link is not None and not self._eof:
+                self.pending = exchange
+                self.transcript.note(f"interrupted while waiting for {exchange.request!r}")
+            raise
 
     def _next_line(self, deadline: float, what: str,
                    died_ok: bool = False) -> Optional[str]:
@@ -218,12 +367,14 @@ class Session:
                 raise self._died(f"target gone while waiting for {what}")
             self._fill(deadline, what)
 
-    def _fill(self, deadline: float, what: str) -> None:
-        """Reads what is available into the line buffer, or times out."""
-        assert self.link is not None
+    def _fill(self, deadline: float, what) -> None:
+        """Reads what is available into the line buffer, or times out
+        (`what`: a phrase, or the Exchange waited for)."""
         data = self.link.read(deadline - time.monotonic())
         if data is None:
             if time.monotonic() >= deadline:
+                if isinstance(what, Exchange):
+                    what = f"reply to {what.request!r}"
                 raise self._timeout(what)
             return
         if not data:
@@ -234,8 +385,13 @@ class Session:
         self._buf += data
 
     def _final_status(self, deadline: float) -> int:
-        """The exit status after EOF (killing the target if it lingers)."""
+        """The exit status after EOF (killing the target if it lingers);
+        None for an attached target, whose process the rig cannot see."""
         assert self.link is not None
+        if self.attached:
+            self.transcript.note("connection closed (attached: no exit status to see)")
+            self.stop()
+            return None
         status = self.link.wait(max(deadline - time.monotonic(), 0.05))
         if status is None:
             self.transcript.note("channel closed but the process lingers: killed")
@@ -260,7 +416,8 @@ class Session:
         return TargetDied(msg, self.tail(), status, stderr)
 
     def _panic(self, panic: Line, on_line: Optional[LineCallback]) -> KernelPanic:
-        """Reads what follows a `! panic` line, then the exit status."""
+        """Reads what follows a `! panic` line, then the exit status; pc and
+        lr symbolized when the rig launched the ELF (rig/symbolize.py)."""
         deadline = time.monotonic() + EXIT_TIMEOUT
         rest: list[str] = []
         try:
@@ -274,8 +431,26 @@ class Session:
         except RigTimeout:
             pass
         status = self._final_status(deadline) if self.link else self.exit_status
-        return KernelPanic(f"{self.kind}: kernel panic: {panic.raw} (exit status {status})",
-                           self.tail(), status, "", panic, rest)
+        symbols = self.symbolize([panic.raw, *rest])
+        for line in symbols:
+            self.transcript.note(f"panic: {line}")
+        msg = f"{self.kind}: kernel panic: {panic.raw} (exit status {status})"
+        if symbols:
+            msg += "\n  " + "\n  ".join(symbols)
+        err = KernelPanic(msg, self.tail(), status, "", panic, rest)
+        err.symbolized = symbols
+        return err
+
+    def symbolize(self, lines) -> list[str]:
+        """pc/lr of panic `lines` as function and line in the launched ELF."""
+        kernel = getattr(self.config, "kernel", None)
+        if kernel is None:
+            return []
+        kernel = Path(kernel)
+        if not kernel.is_absolute():
+            kernel = Path(self.config.cwd) / kernel
+        from .symbolize import panic_addresses, symbolize
+        return symbolize(kernel, panic_addresses(lines))
 
     def _protocol_error(self, message: str, raw: str) -> ProtocolError:
         err = ProtocolError(f"{self.kind}: {message}", self.tail(), raw)

@@ -1,11 +1,12 @@
-"""The reply parser (rig/parse.py) on single lines and recorded transcripts."""
+"""The reply parser (rig/reply.py) on single lines, and recorded
+transcripts read back (rig/transcript.py)."""
 from pathlib import Path
 
 import pytest
 
-from rig.parse import (ATTRS, ERR, EVENT, OK, READY, RECORD, Fields, ReplyBuilder,
-                       parse_line, parse_transcript, to_int, unescape)
-from rig.transcript import Transcript, escape
+from rig.reply import (ATTRS, ERR, EVENT, OK, READY, RECORD, Fields, HexInt, ReplyBuilder,
+                       parse_line, to_int)
+from rig.transcript import Transcript, escape, parse_transcript, unescape
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 

@@ -43,7 +43,7 @@ def test_bad_cpu_transport_or_mem_is_refused():
     with pytest.raises(ValueError):
         QemuConfig(cpu="cortex-a9")
     with pytest.raises(ValueError):
-        QemuConfig(transport="tcp")
+        QemuConfig(transport="serial")
     with pytest.raises(ValueError):
         QemuConfig(mem="lots")
 

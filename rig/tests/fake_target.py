@@ -4,18 +4,26 @@
 It speaks enough of PROTOCOL.md's channel to exercise the rig: a boot line
 that is no reply line, `ready`, `info`, `help`, `as list`, `peek` (with a
 fault at 0x90000000), `exit [code]`, and misbehaviour on request: `panic`
-(prints `! panic`, exits 70), `hang` (says nothing), `die` (exits 3 without
+(prints `! panic`, exits 70), `hang` (says nothing), `slow S` (answers after S seconds), `die` (exits 3 without
 a reply), `garbage` (a line that is not a reply line), `many N` (N records).
 
 Run as QEMU (argv has -kernel): reads -m and -chardev like QEMU; stdio
-lines end `\\r\\n` as on QEMU's pty; `socket,path=P,server=on` serves P.
+lines end `\\r\\n` as on QEMU's pty; `socket,path=P,server=on` serves P,
+`socket,host=H,port=N,server=on` serves TCP.
 Run as vmsim otherwise (`--ram BYTES`). Extra options: `--fake-silent`
-(never ready), `--fake-boot-delay S`.
+(never ready), `--fake-boot-delay S`, `--fake-old-help` (no `help <command>`,
+as a kernel of PROTOCOL 1.0). `help` answers rig/help.txt's records.
 """
 import os
 import socket
+from pathlib import Path
 import sys
 import time
+
+#: The kernel's `help` records, as rig/help.txt recorded them.
+HELP = [line for line in (Path(__file__).resolve().parents[1] / "help.txt").read_text()
+        .splitlines() if line.startswith("- cmd=")]
+OPTS = set()
 
 INFO_KEYS = "pages_total={pt} pages_free={pf} as=1 asid=1 asid_gen=1 " \
             "heap_base=0xc0000000 heap_top=0xc0000000 mmio_floor=0xfff00000 " \
@@ -55,10 +63,14 @@ class Channel:
         self.eol = b"\n"
         self.sock = None
         if chardev and chardev.startswith("socket"):
-            path = dict(kv.split("=", 1) for kv in chardev.split(",")[1:]
-                        if "=" in kv)["path"]
-            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            srv.bind(path)
+            opts = dict(kv.split("=", 1) for kv in chardev.split(",")[1:] if "=" in kv)
+            if "port" in opts:
+                srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                srv.bind((opts.get("host", "127.0.0.1"), int(opts["port"])))
+            else:
+                srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                srv.bind(opts["path"])
             srv.listen(1)
             self.sock, _ = srv.accept()
         elif chardev:
@@ -96,10 +108,23 @@ def answer(ch, line, ram):
     if cmd == "info":
         keys = INFO_KEYS.format(pt=pages, pf=pages - 100)
         return ch.write_line(f"ok version=fake ram_base=0x40000000 ram_size={ram:#x} {keys}")
+    if cmd == "help" and not args:
+        for line in HELP:
+            ch.write_line(line)
+        return ch.write_line(f"ok count={len(HELP)}")
+    if cmd == "help" and len(args) == 1 and "--fake-old-help" not in OPTS:
+        usage = [line for line in HELP if line.startswith(f"- cmd={args[0]} ")]
+        if not usage:
+            return ch.write_line(f"err BAD_ARG -- unknown command {args[0]}")
+        ch.write_line(usage[0])
+        ch.write_line(f"- about -- what {args[0]} does")
+        return ch.write_line("ok count=2")
     if cmd == "help":
-        for name in ("help", "info", "exit"):
-            ch.write_line(f"- cmd={name} -- {name} usage")
-        return ch.write_line("ok count=3")
+        return ch.write_line("err BAD_ARG -- help takes no arguments")
+    if cmd == "map" and len(args) != 4:
+        return ch.write_line("err BAD_ARG -- map takes 4 arguments")
+    if cmd == "pmm" and args[:1] == ["alloc"]:
+        return ch.write_line("ok pa=0x40123000 count=1")
     if cmd == "as" and args == ["list"]:
         ch.write_line("- as=1 asid=0 gen=0 mapped=0 tables=0")
         return ch.write_line("ok count=1")
@@ -118,6 +143,9 @@ def answer(ch, line, ram):
         sys.exit(70)
     if cmd == "hang":
         time.sleep(3600)
+    if cmd == "slow" and args:
+        time.sleep(float(args[0]))
+        return ch.write_line(f"ok slept={args[0]}")
     if cmd == "die":
         sys.exit(3)
     if cmd == "garbage":
@@ -132,6 +160,7 @@ def answer(ch, line, ram):
 
 def main(argv):
     ram, chardev, opts, delay = parse_args(argv)
+    OPTS.update(opts)
     print("fake: starting", file=sys.stderr, flush=True)
     ch = Channel(chardev)
     time.sleep(delay)
