@@ -1,15 +1,13 @@
 """PROTOCOL 1.1 "Choices pinned in version 1.1": one scenario per choice, on
 both targets. Those the command layer decides (lengths of 0, device with
 execute or nocache, the `asid limit` bounds, reasons after err, `help
-<command>` in test_help.py) hold here; those the core decides are marked
-xfail(strict) where the core of this branch does not do them yet, so that
-they flip when the core's fix (issue 6) is merged."""
+<command>` in test_help.py) and those the core decides (growth frames,
+`pmm free` of a mapped frame, splits, locks, cache faults) hold here."""
 import pytest
 
 from scenario import (DEV, M, PAGE, alloc, check, check_after, err, expect_tr,  # noqa: F401
                       hx, not_mapped, ok, stats, tr)
 
-CORE = pytest.mark.xfail(strict=True, reason="core: issue 6")
 VA = 0x00400000
 
 
@@ -146,7 +144,6 @@ def grown_frame(s) -> int:
     return grows[0].int("pa")
 
 
-@CORE
 @pytest.mark.parametrize("line", ["map 0x10000000 {g} 4K read", "map1 0x10000000 {g} 4K read",
                                   "physmap map {g} 4K read,write", "pmm free {g}"],
                          ids=["map", "map1", "physmap_map", "pmm_free"])
