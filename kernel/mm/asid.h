@@ -1,13 +1,23 @@
 /*
- * asid.h: 8-bit ASIDs with generations (after Linux arch/arm/mm/context.c,
- * single CPU).
+ * asid.h: 8-bit ASIDs with generations, shared by every CPU (after Linux
+ * arch/arm/mm/context.c and arm64's asid.c).
  *
- * An address space holds {asid, gen}. The pair is live only while gen is
- * the allocator's current generation; a live ASID is set in the bitmap and
- * may tag TLB entries. When no ASID in 1..limit is free, the generation
- * moves on: every ASID becomes stale at once, the bitmap empties, and the
- * whole TLB is flushed, so no stale tag can ever meet a reused ASID.
+ * An address space holds {asid, gen}. The pair is live while gen is the
+ * allocator's current generation, or while the pair is reserved (below);
+ * a live ASID is set in the bitmap and may tag TLB entries. When no ASID
+ * in 1..limit is free, the generation moves on (a rollover): every ASID
+ * becomes stale at once except the ones some CPU is running, which are
+ * reserved for the address space that holds them; the bitmap keeps only
+ * those; and every CPU is marked to invalidate its whole TLB before it
+ * next switches to an address space, since its TLB may hold entries
+ * tagged with ASIDs that are about to be handed out again.
  * ASID 0 is reserved (never handed out).
+ *
+ * Locking: none inside. Kernel code runs on one CPU at a time (arch.h,
+ * arch_cpu_call: the handoff is the lock), so these run to completion
+ * without another CPU in between. Linux needs a lock-free fast path and
+ * atomics because its CPUs switch concurrently; see asid.c for what of
+ * that design (and of its fixes) applies here.
  */
 #ifndef VMK_ASID_H
 #define VMK_ASID_H
@@ -23,27 +33,41 @@ struct asid_stats {
 
 void asid_init(void);
 
-/* Makes {*asid, *gen} live: keeps it if *gen is current, else allocates a
- * free ASID in 1..limit, rolling over (new generation + TLB flush all)
- * when none is free. Never fails. */
+/* The calling CPU is about to run the address space that holds
+ * {*asid, *gen}: makes the pair live (keeps it if *gen is current; takes
+ * it into the current generation if it was reserved at a rollover; else
+ * allocates a free ASID in 1..limit, rolling over when none is free),
+ * records it as this CPU's active ASID, and if a rollover left this CPU's
+ * flush pending, invalidates this CPU's TLB (local TLBIALL) first. The
+ * caller then sets TTBR0/ASID. Never fails. */
 void asid_acquire(u32 *asid, u32 *gen);
 
-/* True if {asid, gen} is live (its entries may be in the TLB). */
+/* True if {asid, gen} is live (its entries may be in some TLB). */
 bool asid_live(u32 asid, u32 gen);
 
-/* Gives back a live ASID (no-op for a stale one). The caller has flushed
- * its TLB entries. */
+/* Gives back a live ASID (no-op for a stale one) of an address space that
+ * no CPU runs. The caller has flushed its TLB entries. */
 void asid_release(u32 asid, u32 gen);
 
 /* Narrows allocation to 1..n from now on (2 <= n <= 255, else E_BAD_ARG).
- * If a live ASID lies above n, rolls over at once, so none is used again;
- * the caller then re-acquires for the running address space. */
+ * If a live ASID lies above n, rolls over at once; the calling CPU's
+ * ASID is not reserved then, so the caller re-acquires for the running
+ * address space and gets one in 1..n. Another CPU keeps running its
+ * reserved ASID, above n or not, until it switches (it is never handed
+ * out meanwhile). */
 int asid_set_limit(u32 n);
 
 u32  asid_generation(void);
 void asid_get_stats(struct asid_stats *s);
 
-/* Bitmap agrees with the live ASIDs the caller counted. */
+/* Per CPU: the ASID number the CPU runs (what its CONTEXTIDR holds; 0
+ * before its first switch) and the full TLB invalidations that rollovers
+ * made it do. */
+struct asid_cpu { u32 running; u32 rollover_flushes; bool flush_pending; };
+void asid_cpu_info(u32 cpu, struct asid_cpu *out);
+
+/* Bitmap agrees with the live ASIDs the caller counted; reserved ASIDs
+ * are set in it; flush marks only on existing CPUs. */
 int asid_check(u32 live_count, const char **what);
 
 #endif
