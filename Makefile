@@ -119,6 +119,7 @@ pytest: all
 
 test: deps
 	$(MAKE) all
+	$(MAKE) layers
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) pytest

@@ -26,6 +26,7 @@
 #include "pmm.h"
 #include "sim.h"
 #include "vm.h"
+#include "vm_check.h"
 
 #define WIN_PAGES  16384u          /* model window: VA [0, 64 MiB) */
 #define SPACES     4u              /* model tracks address spaces 1..4 */

@@ -7,7 +7,9 @@
 #include "cmd.h"
 #include "mm.h"
 #include "pmm.h"
+#include "kspace.h"
 #include "vm.h"
+#include "vm_check.h"
 
 static int cmd_info(struct request *rq)
 {
@@ -29,8 +31,8 @@ static int cmd_info(struct request *rq)
     out_dec("asid", a.asid);
     out_dec("asid_gen", a.gen);
     out_hex("heap_base", HEAP_BASE);
-    out_hex("heap_top", vm_heap_top());
-    out_hex("mmio_floor", vm_mmio_floor());
+    out_hex("heap_top", kspace_heap_top());
+    out_hex("mmio_floor", kspace_mmio_floor());
     out_hex("mmio_top", MMIO_TOP);
     out_end();
     return 0;

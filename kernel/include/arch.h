@@ -162,6 +162,20 @@ struct arch_fault {
     bool    user;    /* the access was unprivileged (LDRT/STRT) */
 };
 
+/* FS[4:0] of a short-descriptor DFSR/IFSR value (FS[4] is bit 10). The one
+ * decode of a fault status: fault names, translation-fault tests. */
+static inline u32 arch_fault_status(u32 fsr)
+{
+    return (fsr & 0xfu) | ((fsr >> 6) & 0x10u);
+}
+/* True for a translation fault (FS 0x05 section, 0x07 page): nothing was
+ * mapped at the address. */
+static inline bool arch_fault_is_translation(u32 fsr)
+{
+    u32 fs = arch_fault_status(fsr);
+    return fs == 0x05 || fs == 0x07;
+}
+
 /* 32-bit load from va (4-byte aligned), privileged or, with user, as LDRT. */
 int arch_load32(vaddr_t va, bool user, u32 *val, struct arch_fault *f);
 /* 32-bit store to va, privileged or, with user, as STRT. */

@@ -5,10 +5,7 @@
  * retry, or report the fault.
  */
 #include "access.h"
-#include "mm.h"
-#include "pagetable.h"
-#include "pmm.h"
-#include "swattr.h"
+#include "physmap.h"
 #include "vm.h"
 
 static struct {
@@ -25,7 +22,7 @@ static void raise(const struct access_event *ev)
 
 const char *fault_status_name(u32 fsr)
 {
-    switch ((fsr & 0xf) | ((fsr >> 6) & 0x10)) {
+    switch (arch_fault_status(fsr)) {
     case 0x01: return "alignment";
     case 0x03: return "access_flag_section";
     case 0x06: return "access_flag_page";
@@ -41,43 +38,16 @@ const char *fault_status_name(u32 fsr)
     }
 }
 
-static bool is_translation_fault(u32 fsr)
-{
-    u32 fs = (fsr & 0xf) | ((fsr >> 6) & 0x10);
-    return fs == 0x05 || fs == 0x07;
-}
-
-/* Grows a grow_up/grow_down mapping into the unmapped user page holding
- * va, if a neighbour asks for it: a fresh zeroed frame with the
- * neighbour's attributes. True if it did (the access may be retried). */
+/* Grows a grow_up/grow_down mapping into the page holding va, if a
+ * neighbour asks for it (vm_grow decides and maps). True if it did: the
+ * access may be retried. */
 static bool try_grow(vaddr_t va)
 {
-    vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
-    struct pt_entry n;
-    u32 cur = vm_as_current(), sw = 0;
-    if (page >= PAGE_SIZE && vm_translate(page - PAGE_SIZE, &n) == 0 &&
-        (n.attrs & ATTR_GROW_UP))
-        sw = n.attrs;
-    else if (page + PAGE_SIZE < USER_TOP &&
-             vm_translate(page + PAGE_SIZE, &n) == 0 &&
-             (n.attrs & ATTR_GROW_DOWN))
-        sw = n.attrs;
-    if (!sw || (sw & ATTR_INTERRUPT) || !swattr_can_set())
-        return false;
     paddr_t frame;
-    if (pmm_alloc(1, PAGE_SIZE, PG_GROWN, &frame))
+    if (vm_grow(va, &frame))
         return false;
-    u32 *w = arch_phys_to_ptr(frame);
-    for (u32 i = 0; i < PAGE_SIZE / 4; i++)
-        w[i] = 0;
-    /* The new page owns the frame's only reference: unmapping it frees it. */
-    if (pt_map1((struct pt_root *)vm_root(cur), page, frame, PAGE_SIZE,
-                sw & ATTR_HW_MASK)) {
-        MM_ASSERT(pmm_free(frame, 1, PG_GROWN) == 0);
-        return false;
-    }
-    swattr_set(cur, page, page + PAGE_SIZE, sw);
-    raise(&(struct access_event){ .kind = EV_GROW, .va = page, .pa = frame });
+    raise(&(struct access_event){ .kind = EV_GROW,
+                                  .va = ALIGN_DOWN(va, PAGE_SIZE), .pa = frame });
     return true;
 }
 
@@ -97,7 +67,7 @@ enum resolution { RES_FAULT, RES_EMULATED, RES_RETRY };
 /* The kernel's answer to an abort of a requested access. */
 static enum resolution resolve(const struct arch_fault *f)
 {
-    if (f->va < USER_TOP && is_translation_fault(f->fsr)) {
+    if (f->va < USER_TOP && arch_fault_is_translation(f->fsr)) {
         if (is_interrupt(f))
             return RES_EMULATED;
         if (try_grow(f->va))
@@ -118,7 +88,7 @@ static int store_allowed(vaddr_t va, u32 len)
     if (len && va + (len - 1) < va)
         return E_RANGE;
     if (va >= USER_TOP || va + len > USER_TOP)
-        return vm_kernel_writable(va, len) ? 0 : E_RANGE;
+        return physmap_covers(va, len) ? 0 : E_RANGE;
     return 0;
 }
 

@@ -12,6 +12,8 @@
 #include "vm.h"
 
 static struct arch_boot mm_machine;   /* copy of what arch reported */
+static struct pt_root  mm_kernel;    /* the kernel's root: vm reads it, kspace
+                                        maps into it, pt_kernel_init fills it */
 
 const struct arch_boot *mm_boot(void) { return &mm_machine; }
 
@@ -22,11 +24,12 @@ int mm_init(const struct arch_boot *b)
     pt_init();
     asid_init();
     swattr_init();
-    vm_init();
-    kspace_init();
+    mm_kernel = (struct pt_root){ .l1 = b->kernel_l1, .lo = KERNEL_BASE,
+                                  .hi = 0, .asid = 0, .is_kernel = true };
+    vm_init(&mm_kernel);
+    kspace_init(&mm_kernel);
     access_set_sink(0);
-    struct pt_root kernel = *vm_root(0);
-    int rc = pt_kernel_init(&kernel, b->ram_base, b->ram_size, b->vectors_pa);
+    int rc = pt_kernel_init(&mm_kernel, b->ram_base, b->ram_size, b->vectors_pa);
     u32 id;
     if (!rc) rc = vm_as_new(&id);
     if (!rc) rc = vm_as_switch(id);

@@ -18,7 +18,4 @@ int mm_init(const struct arch_boot *b);
 /* The machine mm_init was given. */
 const struct arch_boot *mm_boot(void);
 
-/* Core assertion: a condition only a kernel bug can break. */
-#define MM_ASSERT(c) do { if (!(c)) arch_panic(__func__); } while (0)
-
 #endif

@@ -15,7 +15,7 @@
  */
 #include <string.h>
 #include "pmm.h"
-#include "mm.h"
+#include "kassert.h"
 
 #define NONE 0xffffffffu
 
@@ -108,7 +108,7 @@ paddr_t pmm_init(paddr_t ram_base, u32 ram_size, paddr_t kernel_end)
 {
     u32 n = ram_size >> PAGE_SHIFT, nw = (n + 31) >> 5, meta, kp;
 
-    MM_ASSERT(ALIGNED(ram_base, PAGE_SIZE) && kernel_end >= ram_base &&
+    KASSERT(ALIGNED(ram_base, PAGE_SIZE) && kernel_end >= ram_base &&
               kernel_end - ram_base <= ram_size);
     memset(&pmm, 0, sizeof pmm);
     pmm.base = ram_base;
@@ -116,7 +116,7 @@ paddr_t pmm_init(paddr_t ram_base, u32 ram_size, paddr_t kernel_end)
     kernel_end = ALIGN_UP(kernel_end, PAGE_SIZE);
     meta = n * (u32)sizeof(struct page_info) + nw * 4;
     kp = idx_of(kernel_end) + ((meta + PAGE_SIZE - 1) >> PAGE_SHIFT);
-    MM_ASSERT(kp <= n);   /* RAM too small for its own metadata */
+    KASSERT(kp <= n);   /* RAM too small for its own metadata */
     pmm.pi = arch_phys_to_ptr(kernel_end);
     pmm.freemap = (u32 *)(pmm.pi + n);
     memset(pmm.pi, 0, n * sizeof(struct page_info));
@@ -191,7 +191,7 @@ static void release(u32 i, u32 count)
 static u32 run_head_of(u32 i)
 {
     while (!pmm.pi[i].run_head) {
-        MM_ASSERT(i > 0 && pmm.pi[i - 1].use == PG_FRAME);
+        KASSERT(i > 0 && pmm.pi[i - 1].use == PG_FRAME);
         i--;
     }
     return i;
@@ -259,6 +259,12 @@ void pmm_stats(struct pmm_stats *s)
     s->kernel = pmm.count[PG_KERNEL];
 }
 
+void pmm_ram(paddr_t *base, u32 *size)
+{
+    *base = pmm.base;
+    *size = pmm.npages * PAGE_SIZE;
+}
+
 bool pmm_in_ram(paddr_t pa)
 {
     return pa - pmm.base < pmm.npages * PAGE_SIZE;   /* wraps below base */
@@ -323,7 +329,7 @@ void pmm_frames_put(paddr_t pa, u32 len)
         struct page_info *p = &pmm.pi[i];
         if (!counted(p))
             continue;
-        MM_ASSERT(p->mapcount > 0);
+        KASSERT(p->mapcount > 0);
         if (--p->mapcount == 0 && p->use == PG_GROWN)
             release(i, 1);
     }

@@ -76,6 +76,8 @@ u32  pmm_fail_pending(void);
 
 void pmm_stats(struct pmm_stats *s);
 
+/* The RAM pmm_init was given: [*base, *base + *size). */
+void pmm_ram(paddr_t *base, u32 *size);
 /* True if pa lies in RAM. */
 bool pmm_in_ram(paddr_t pa);
 /* Metadata of the page holding pa, or NULL outside RAM. */

@@ -9,8 +9,7 @@
  */
 #include "vm.h"
 #include "asid.h"
-#include "kspace.h"
-#include "mm.h"
+#include "kassert.h"
 #include "pmm.h"
 #include "swattr.h"
 
@@ -22,30 +21,25 @@ struct vm_as {
 };
 
 static struct {
-    struct vm_as as[VM_AS_MAX];  /* index = id; as[0] = the kernel's half */
-    u32 current;                 /* current user address space, >= 1 */
+    const struct pt_root *kernel;  /* id 0: the kernel's half (mm's) */
+    struct vm_as as[VM_AS_MAX];    /* index = id; as[0] unused */
+    u32 current;                   /* current user address space, >= 1 */
 } vm;
 
-void vm_init(void)
+void vm_init(const struct pt_root *kernel)
 {
-    const struct arch_boot *b = mm_boot();
     for (u32 i = 0; i < VM_AS_MAX; i++)
         vm.as[i].live = false;
-    vm.as[0] = (struct vm_as){
-        .live = true,
-        .root = { .l1 = b->kernel_l1, .lo = KERNEL_BASE, .hi = 0,
-                  .asid = 0, .is_kernel = true },
-    };
+    vm.kernel = kernel;
     vm.current = 0;
 }
 
-/* The root of a live address space, its TLB tag brought up to date: an
- * ASID from an earlier generation tags nothing (rollover flushed it). */
+/* The root of a live user address space, its TLB tag brought up to date:
+ * an ASID from an earlier generation tags nothing (rollover flushed it). */
 static struct pt_root *root_of(u32 id)
 {
     struct vm_as *a = &vm.as[id];
-    if (id != 0)
-        a->root.asid = asid_live(a->asid, a->gen) ? a->asid : 0;
+    a->root.asid = asid_live(a->asid, a->gen) ? a->asid : 0;
     return &a->root;
 }
 
@@ -58,9 +52,9 @@ static struct vm_as *user_as(u32 id)
 
 const struct pt_root *vm_root(u32 id)
 {
-    if (id >= VM_AS_MAX || !vm.as[id].live)
-        return 0;
-    return root_of(id);
+    if (id == 0)
+        return vm.kernel;
+    return user_as(id) ? root_of(id) : 0;
 }
 
 u32 vm_as_current(void) { return vm.current; }
@@ -133,7 +127,7 @@ int vm_as_destroy(u32 id, u32 *freed)
     asid_release(a->asid, a->gen);
     swattr_drop(id);
     mark_l1(r->l1, false);
-    MM_ASSERT(pmm_free(r->l1, 2, PG_TABLE) == 0);
+    KASSERT(pmm_free(r->l1, 2, PG_TABLE) == 0);
     *freed += 2;
     a->live = false;
     return 0;
@@ -179,12 +173,11 @@ static int user_range(vaddr_t va, u32 len)
     return 0;
 }
 
-/* Attribute sets no mapping may have. */
+/* Attribute sets no mapping may have (pagetable's rule, on the bits that
+ * reach the descriptors; software bits have none). */
 static int attrs_valid(u32 attrs)
 {
-    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))
-        return E_BAD_ARG;
-    return 0;
+    return pt_attrs_valid(attrs & (ATTR_HW_MASK | ATTR_INTERRUPT));
 }
 
 /* What a frame range must be for `map`: device space, or frames that
@@ -205,11 +198,13 @@ static int frames_valid(paddr_t pa, u32 len, u32 attrs)
  * stale lines, so those are cleaned to the point of coherency. */
 static void zero_frames(paddr_t pa, u32 len, u32 attrs)
 {
-    const struct arch_boot *b = mm_boot();
-    u64 lo = pa, hi = (u64)pa + len, ram_hi = (u64)b->ram_base + b->ram_size;
+    paddr_t ram_base;
+    u32 ram_size;
+    pmm_ram(&ram_base, &ram_size);
+    u64 lo = pa, hi = (u64)pa + len, ram_hi = (u64)ram_base + ram_size;
     if (attrs & (ATTR_UNINIT | ATTR_INTERRUPT))
         return;
-    lo = lo < b->ram_base ? b->ram_base : lo;     /* RAM part only */
+    lo = lo < ram_base ? ram_base : lo;           /* RAM part only */
     hi = hi > ram_hi ? ram_hi : hi;
     for (u64 p = lo; p < hi; p += PAGE_SIZE) {
         u32 *w = arch_phys_to_ptr((paddr_t)p);
@@ -326,11 +321,11 @@ int vm_protect_in(u32 id, vaddr_t va, u32 len, u32 attrs)
 int vm_translate_in(u32 id, vaddr_t va, struct pt_entry *e)
 {
     if (va >= USER_TOP)
-        id = 0;
-    else if (!user_as(id))
+        return pt_walk(vm.kernel, va, e);
+    if (!user_as(id))
         return E_BAD_AS;
     int rc = pt_walk(root_of(id), va, e);
-    if (!rc && id != 0)
+    if (!rc)
         e->attrs |= swattr_get(id, va);
     return rc;
 }
@@ -399,8 +394,49 @@ void vm_flush_page(vaddr_t va)
         arch_tlb_flush_va(va, root_of(vm.current)->asid);
 }
 
-/* ---- the kernel's half beyond the direct map ---------------------------- */
+/* ---- growth -------------------------------------------------------------- */
 
-vaddr_t vm_heap_top(void) { return heap_top(); }
-vaddr_t vm_mmio_floor(void) { return physmap_floor(); }
-bool vm_kernel_writable(vaddr_t va, u32 len) { return physmap_covers(va, len); }
+/* The attributes (hardware | software) a page at `page` would grow with:
+ * the page below's if it is grow_up, else the page above's if grow_down;
+ * 0 if neither asks. */
+static u32 grow_attrs(u32 id, vaddr_t page)
+{
+    struct pt_entry n;
+    if (page >= PAGE_SIZE && vm_translate_in(id, page - PAGE_SIZE, &n) == 0 &&
+        (n.attrs & ATTR_GROW_UP))
+        return n.attrs;
+    if (page + PAGE_SIZE < USER_TOP &&
+        vm_translate_in(id, page + PAGE_SIZE, &n) == 0 &&
+        (n.attrs & ATTR_GROW_DOWN))
+        return n.attrs;
+    return 0;
+}
+
+/* See vm.h. Checks, then takes the frame, then lets pagetable check and
+ * write; the software attributes are committed only once it has. */
+int vm_grow(vaddr_t va, paddr_t *frame)
+{
+    u32 id = vm.current;
+    vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+    if (page >= USER_TOP)
+        return E_RANGE;
+    u32 sw = grow_attrs(id, page);
+    if (!sw || (sw & ATTR_INTERRUPT))
+        return E_NOT_MAPPED;
+    if (!swattr_can_set())
+        return E_NO_MEMORY;
+    paddr_t pa;
+    if (pmm_alloc(1, PAGE_SIZE, PG_GROWN, &pa))
+        return E_NO_MEMORY;
+    u32 *w = arch_phys_to_ptr(pa);
+    for (u32 i = 0; i < PAGE_SIZE / 4; i++)
+        w[i] = 0;
+    int rc = pt_map1(root_of(id), page, pa, PAGE_SIZE, sw & ATTR_HW_MASK);
+    if (rc) {
+        KASSERT(pmm_free(pa, 1, PG_GROWN) == 0);
+        return rc;
+    }
+    swattr_set(id, page, page + PAGE_SIZE, sw);
+    *frame = pa;
+    return 0;
+}

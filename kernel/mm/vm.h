@@ -20,7 +20,10 @@
 
 #define VM_AS_MAX 1024u
 
-void vm_init(void);
+/* Resets vm: no user address space, none current. kernel is the kernel's
+ * root (TTBR1, built by pt_kernel_init), which the caller owns and keeps;
+ * vm only reads it (vm_root(0), translations of the kernel's half). */
+void vm_init(const struct pt_root *kernel);
 
 /* ---- address spaces ---- */
 int  vm_as_new(u32 *id);
@@ -67,17 +70,17 @@ void vm_flush_all(void);
 int  vm_flush_as(u32 id);
 void vm_flush_page(vaddr_t va);
 
-/* ---- invariants ---- */
-struct vm_check_counts { u32 tables, mappings, pages; };
-/* Everything PROTOCOL.md's `check` lists. 0 or E_CORRUPT, *what set. */
-int vm_check(struct vm_check_counts *c, const char **what);
+/* ---- growth ---- */
+/* The kernel's answer to a translation fault at user address va: if the
+ * page below it is mapped grow_up, or else the page above grow_down (and
+ * not an interrupt page), maps the page holding va in the current address
+ * space to a fresh zeroed PG_GROWN frame with that neighbour's hardware
+ * and software attributes; *frame = the frame. Allocates a frame and maybe
+ * an L2 table. E_RANGE (va not in the user half), E_NOT_MAPPED (no
+ * neighbour asks for growth), E_ALREADY_MAPPED (the page is mapped),
+ * E_NO_MEMORY (frame, table or software-attribute range); nothing changed
+ * on error. The new mapping holds the frame's only reference: unmapping
+ * it frees the frame. */
+int vm_grow(vaddr_t va, paddr_t *frame);
 
-
-
-/* True if [va, va+len) of the kernel's half may be written on request
- * (inside a physmap mapping). */
-bool vm_kernel_writable(vaddr_t va, u32 len);
-/* Top of the kernel heap and floor of the MMIO window. */
-vaddr_t vm_heap_top(void);
-vaddr_t vm_mmio_floor(void);
 #endif

@@ -8,12 +8,12 @@
  * permissions the attributes promise, and on the pages next to each
  * mapping being unmapped.
  */
-#include "vm.h"
-#include "mm.h"
+#include "vm_check.h"
 #include "asid.h"
 #include "kspace.h"
 #include "pmm.h"
 #include "swattr.h"
+#include "vm.h"
 
 struct hw_ctx {
     const struct pt_root *root;
@@ -31,11 +31,10 @@ static bool hw_ok(vaddr_t va, bool user, bool write, paddr_t *pa, u32 *fsr)
 static bool hw_unmapped(vaddr_t va)
 {
     paddr_t pa;
-    u32 fsr, fs;
+    u32 fsr;
     if (hw_ok(va, false, false, &pa, &fsr))
         return false;
-    fs = (fsr & 0xf) | ((fsr >> 6) & 0x10);
-    return fs == 0x5 || fs == 0x7;
+    return arch_fault_is_translation(fsr);
 }
 
 /* One 4K page of entry e at va agrees with the MMU in all four ways. */
@@ -100,10 +99,10 @@ static int visit_sw(vaddr_t lo, vaddr_t hi, u32 attrs, void *p)
 /* Table pages in pmm match the tables the roots hold. */
 static int check_table_pages(u32 l2_tables, u32 spaces, const char **what)
 {
-    const struct arch_boot *b = mm_boot();
-    u32 l1_pages = 0, quarters = 0;
-    for (paddr_t pa = b->ram_base; pa - b->ram_base < b->ram_size;
-         pa += PAGE_SIZE) {
+    paddr_t ram_base;
+    u32 ram_size, l1_pages = 0, quarters = 0;
+    pmm_ram(&ram_base, &ram_size);
+    for (paddr_t pa = ram_base; pa - ram_base < ram_size; pa += PAGE_SIZE) {
         const struct page_info *p = pmm_page(pa);
         if (p->use != PG_TABLE)
             continue;

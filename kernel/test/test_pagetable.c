@@ -1,5 +1,5 @@
 /*
- * test_pagetable.c: what pagetable.c maps, against the host simulator's
+ * test_pagetable.c: what the pagetable module maps, against the host simulator's
  * independent walker: sizes, attributes, splits, protect, markers, the
  * sharing and freeing of L2 tables, frame references, pt_check.
  * (Rollback, fault injection, the TLB and speed: test_pt_tlb.c.)

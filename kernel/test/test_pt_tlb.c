@@ -1,5 +1,5 @@
 /*
- * test_pt_tlb.c: pagetable.c's promises about what it leaves behind: an
+ * test_pt_tlb.c: the pagetable module's promises about what it leaves behind: an
  * error changes nothing (all of RAM compared), an allocation failing at
  * every step of a sequence is harmless, the simulator's TLB never serves
  * a stale translation, flushes are as narrow as pagetable.h says; and how

@@ -5,11 +5,10 @@
  * but vmsim has no such pointer, so kmalloc keeps its block list here
  * rather than in headers inside the heap: the same C works on both.
  */
-#include "kspace.h"
-#include "mm.h"
-#include "pagetable.h"
+#include "heap.h"
+#include "kassert.h"
+#include "kspace_bounds.h"
 #include "pmm.h"
-#include "vm.h"
 
 #define HEAP_ATTRS (ATTR_READ | ATTR_WRITE | ATTR_PRIVILEGED | ATTR_GLOBAL)
 
@@ -20,22 +19,18 @@ struct kblock {
 };
 
 static struct {
-    vaddr_t top;                     /* HEAP_BASE <= top <= physmap_floor() */
     /* Invariant: blk[0..n) are sorted, contiguous, and cover exactly
-     * [HEAP_BASE, top); no two free blocks are neighbours. */
+     * [HEAP_BASE, kspace_heap_top()); no two free blocks are neighbours. */
     struct kblock blk[KMALLOC_MAX];
     u32 n;
 } heap;
 
-static struct pt_root *kroot(void) { return (struct pt_root *)vm_root(0); }
+static struct pt_root *kroot(void) { return kspace_root(); }
 
 void heap_init(void)
 {
-    heap.top = HEAP_BASE;
     heap.n = 0;
 }
-
-vaddr_t heap_top(void) { return heap.top; }
 
 /* Unmaps heap pages [from, to) and gives their frames back. */
 static void heap_release(vaddr_t from, vaddr_t to)
@@ -43,9 +38,9 @@ static void heap_release(vaddr_t from, vaddr_t to)
     u32 unmapped;
     for (vaddr_t va = from; va < to; va += PAGE_SIZE) {
         struct pt_entry e;
-        MM_ASSERT(pt_walk(kroot(), va, &e) == 0);
-        MM_ASSERT(pt_unmap(kroot(), va, PAGE_SIZE, &unmapped) == 0);
-        MM_ASSERT(pmm_free(e.pa, 1, PG_HEAP) == 0);
+        KASSERT(pt_walk(kroot(), va, &e) == 0);
+        KASSERT(pt_unmap(kroot(), va, PAGE_SIZE, &unmapped) == 0);
+        KASSERT(pmm_free(e.pa, 1, PG_HEAP) == 0);
     }
 }
 
@@ -56,7 +51,7 @@ static int heap_back(vaddr_t from, vaddr_t to)
         paddr_t pa;
         int rc = pmm_alloc(1, PAGE_SIZE, PG_HEAP, &pa);
         if (!rc && (rc = pt_map1(kroot(), va, pa, PAGE_SIZE, HEAP_ATTRS)))
-            MM_ASSERT(pmm_free(pa, 1, PG_HEAP) == 0);
+            KASSERT(pmm_free(pa, 1, PG_HEAP) == 0);
         if (rc) {
             heap_release(from, va);
             return rc;
@@ -74,40 +69,42 @@ static u32 page_span(u32 bytes)
 int heap_grow(u32 bytes, vaddr_t *top)
 {
     u32 span = page_span(bytes);
+    vaddr_t old = kspace_heap_top();
     if (bytes && !span)
         return E_NO_SPACE;
-    if (span > physmap_floor() - heap.top)
+    if (span > kspace_mmio_floor() - old)
         return E_NO_SPACE;
     bool tail_free = heap.n && !heap.blk[heap.n - 1].used;
     if (span && !tail_free && heap.n == KMALLOC_MAX)
         return E_NO_MEMORY;
-    int rc = heap_back(heap.top, heap.top + span);
+    int rc = heap_back(old, old + span);
     if (rc)
         return rc;
     if (span && tail_free)
         heap.blk[heap.n - 1].size += span;
     else if (span)
-        heap.blk[heap.n++] = (struct kblock){ heap.top, span, false };
-    heap.top += span;
-    *top = heap.top;
+        heap.blk[heap.n++] = (struct kblock){ old, span, false };
+    kspace_set_heap_top(old + span);
+    *top = old + span;
     return 0;
 }
 
 int heap_shrink(u32 bytes, vaddr_t *top)
 {
     u32 span = page_span(bytes);
-    if ((bytes && !span) || span > heap.top - HEAP_BASE)
+    vaddr_t old = kspace_heap_top();
+    if ((bytes && !span) || span > old - HEAP_BASE)
         return E_RANGE;
     if (span) {
         struct kblock *t = heap.n ? &heap.blk[heap.n - 1] : 0;
         if (!t || t->used || t->size < span)
             return E_BUSY;              /* a live block is in the way */
-        heap_release(heap.top - span, heap.top);
+        heap_release(old - span, old);
         t->size -= span;
         heap.n -= t->size == 0;
-        heap.top -= span;
+        kspace_set_heap_top(old - span);
     }
-    *top = heap.top;
+    *top = kspace_heap_top();
     return 0;
 }
 
@@ -194,11 +191,12 @@ int heap_check(const char **what)
         }
         at += b->size;
     }
-    if (at != heap.top || heap.top > physmap_floor()) {
+    vaddr_t top = kspace_heap_top();
+    if (at != top || top > kspace_mmio_floor()) {
         *what = "heap_top";
         return E_CORRUPT;
     }
-    for (vaddr_t va = HEAP_BASE; va < heap.top; va += PAGE_SIZE) {
+    for (vaddr_t va = HEAP_BASE; va < top; va += PAGE_SIZE) {
         struct pt_entry e;
         if (pt_walk(kroot(), va, &e) || e.size != PAGE_SIZE ||
             e.attrs != HEAP_ATTRS || pmm_page(e.pa)->use != PG_HEAP) {

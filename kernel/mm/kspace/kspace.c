@@ -3,16 +3,10 @@
  * that nothing but heap pages and physmap mappings is mapped there.
  */
 #include "kspace.h"
-#include "pagetable.h"
-#include "vm.h"
 
-void heap_init(void);
-void physmap_init(void);
-int  heap_check(const char **what);
-int  physmap_check(const char **what);
-
-void kspace_init(void)
+void kspace_init(struct pt_root *kroot)
 {
+    kspace_bounds_init(kroot);
     heap_init();
     physmap_init();
 }
@@ -20,7 +14,7 @@ void kspace_init(void)
 /* An entry of the window must belong to the heap or to a physmap mapping. */
 static int visit_window(const struct pt_entry *e, void *ctx)
 {
-    bool in_heap = e->va + e->size <= heap_top();
+    bool in_heap = e->va + e->size <= kspace_heap_top();
     return in_heap || physmap_covers(e->va, e->size) ? 0 : E_CORRUPT;
 }
 
@@ -28,7 +22,7 @@ int kspace_check(const char **what)
 {
     int rc = heap_check(what);
     if (!rc) rc = physmap_check(what);
-    if (!rc && pt_for_each(vm_root(0), HEAP_BASE, MMIO_TOP, visit_window, 0)) {
+    if (!rc && pt_for_each(kspace_root(), HEAP_BASE, MMIO_TOP, visit_window, 0)) {
         *what = "kspace_stray_mapping";
         rc = E_CORRUPT;
     }

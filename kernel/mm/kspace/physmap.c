@@ -6,11 +6,10 @@
  * page_base + (phys & 0xfff). Reuse, growth in place and the second
  * mapping follow PROTOCOL.md `physmap map`.
  */
-#include "kspace.h"
-#include "mm.h"
-#include "pagetable.h"
+#include "physmap.h"
+#include "kassert.h"
+#include "kspace_bounds.h"
 #include "pmm.h"
-#include "vm.h"
 
 struct physmap {
     bool    live;
@@ -26,7 +25,7 @@ static struct {
     struct physmap m[PHYSMAP_MAX];
 } pm;
 
-static struct pt_root *kroot(void) { return (struct pt_root *)vm_root(0); }
+static struct pt_root *kroot(void) { return kspace_root(); }
 
 void physmap_init(void)
 {
@@ -37,7 +36,9 @@ void physmap_init(void)
 static paddr_t pbase(const struct physmap *m) { return ALIGN_DOWN(m->phys, PAGE_SIZE); }
 static vaddr_t vend(const struct physmap *m) { return m->page_base + m->pages * PAGE_SIZE; }
 
-vaddr_t physmap_floor(void)
+/* The lowest page_base of a live mapping, MMIO_TOP if none: what
+ * kspace's mmio_floor must be. */
+static vaddr_t lowest_base(void)
 {
     vaddr_t floor = MMIO_TOP;
     for (u32 i = 0; i < PHYSMAP_MAX; i++)
@@ -60,7 +61,7 @@ static int window_find(u32 pages, vaddr_t *va)
 {
     u32 span = pages * PAGE_SIZE;
     vaddr_t hi = MMIO_TOP;
-    while (hi - heap_top() >= span) {
+    while (hi - kspace_heap_top() >= span) {
         vaddr_t lo = hi - span, clash = 0;
         for (u32 i = 0; i < PHYSMAP_MAX; i++)
             if (pm.m[i].live && pm.m[i].page_base < hi && lo < vend(&pm.m[i]) &&
@@ -99,7 +100,7 @@ static int request_pages(paddr_t pa, u32 len, u32 attrs, paddr_t *lo, u32 *pages
 {
     if (len == 0 || (attrs & ~ATTR_HW_MASK))
         return E_BAD_ARG;
-    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))
+    if (pt_attrs_valid(attrs))
         return E_BAD_ARG;
     if (len - 1 > 0xffffffffu - pa)
         return E_RANGE;
@@ -180,6 +181,7 @@ int physmap_map(paddr_t pa, u32 len, u32 attrs, struct physmap_result *out)
     if (rc)
         return rc;
     pm.m[slot] = (struct physmap){ true, pa, len, va, pages, attrs, 1 };
+    kspace_set_mmio_floor(lowest_base());
     fill_result(&pm.m[slot], pa, true, false, out);
     return 0;
 }
@@ -199,9 +201,10 @@ int physmap_unmap(vaddr_t virt, u32 *refs)
         return E_NOT_MAPPED;
     if (--m->refs == 0) {
         u32 unmapped;
-        MM_ASSERT(pt_unmap(kroot(), m->page_base, m->pages * PAGE_SIZE,
+        KASSERT(pt_unmap(kroot(), m->page_base, m->pages * PAGE_SIZE,
                            &unmapped) == 0);
         m->live = false;
+        kspace_set_mmio_floor(lowest_base());
     }
     *refs = m->refs;
     return 0;
@@ -230,11 +233,15 @@ bool physmap_covers(vaddr_t va, u32 len)
 /* Each mapping's pages are mapped where it says, and spans are apart. */
 int physmap_check(const char **what)
 {
+    if (kspace_mmio_floor() != lowest_base()) {
+        *what = "physmap_record";
+        return E_CORRUPT;
+    }
     for (u32 i = 0; i < PHYSMAP_MAX; i++) {
         const struct physmap *m = &pm.m[i];
         if (!m->live)
             continue;
-        if (m->refs == 0 || m->pages == 0 || m->page_base < heap_top() ||
+        if (m->refs == 0 || m->pages == 0 || m->page_base < kspace_heap_top() ||
             vend(m) > MMIO_TOP || holding(m->page_base) != m ||
             holding(vend(m) - PAGE_SIZE) != m) {
             *what = "physmap_record";

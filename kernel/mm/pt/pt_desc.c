@@ -1,8 +1,21 @@
 /*
  * pt_desc.c: attribute <-> descriptor field translation (see pt_desc.h
- * and the table in pagetable.h).
+ * and the table in pagetable.h), and the one rule on attribute sets
+ * (pt_attrs_valid) that vm, physmap and the decoder all apply.
  */
+#include "pagetable.h"
 #include "pt_desc.h"
+
+/* See pagetable.h. Device memory is never executable and never also
+ * Normal non-cacheable: the descriptor has no encoding for either. */
+int pt_attrs_valid(u32 attrs)
+{
+    if (attrs & ~(ATTR_HW_MASK | ATTR_INTERRUPT))
+        return E_BAD_ARG;
+    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))
+        return E_BAD_ARG;
+    return 0;
+}
 
 /* The raw fields every leaf format carries, in format-neutral form. */
 struct hwf {
@@ -45,7 +58,7 @@ static bool attrs_of(const struct hwf *f, u32 *attrs)
     }
     if (!f->xn)
         a |= ATTR_EXECUTE;
-    if ((a & ATTR_DEVICE) && !f->xn)
+    if (pt_attrs_valid(a))      /* device without XN: not ours */
         return false;
     if (!f->ng)
         a |= ATTR_GLOBAL;

@@ -1,6 +1,6 @@
 /*
  * pt_desc.h: ARMv7 short-descriptor encode and decode, private to the
- * pagetable module (pagetable.c, pt_change.c, pt_l2.c, pt_query.c).
+ * pagetable module (kernel/mm/pt/, see pt_internal.h).
  *
  *   L1 (one per 1 MiB)                    L2 (one per 4 KiB, 256 a table)
  *   [1:0] 00 invalid (or marker)          [1:0] 00 invalid (or marker)

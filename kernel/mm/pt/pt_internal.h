@@ -1,17 +1,29 @@
 /*
  * pt_internal.h: what the files of the pagetable module share.
  *
- *   pt_desc.c    descriptor encode/decode
- *   pt_l2.c      the module's state: L2 table allocator; TLB batches
- *   pagetable.c  map, map1, table map/unmap, unmap1, destroy, split
- *   pt_change.c  unmap and protect of ranges, splitting at their ends
- *   pt_query.c   walk, for_each, usage, check, kernel_init
+ * The files, each using only those above it:
+ *   pt_desc.c     descriptor encode/decode; the attribute rule (pt_attrs_valid)
+ *   pt_l2.c       the L2 table allocator (the module's state; pt_init)
+ *   pt_tlb.c      TLB batches: note what broke, flush once, then free tables
+ *   pt_walk.c     reading: pt_walk, pt_for_each, pt_usage
+ *   pt_edit.c     edit primitives: split one page, clear whole pages, cut a
+ *                 range's ends, drop empty tables; pt_split
+ *   pt_map.c      pt_map, pt_map1, pt_table_map
+ *   pt_unmap.c    pt_unmap, pt_unmap1, pt_table_unmap, pt_destroy
+ *   pt_protect.c  pt_protect
+ *   pt_check.c    pt_check
+ *   pt_kernel.c   pt_kernel_init: the kernel table at boot
+ *
+ * One walk idiom (Linux arch/arm/mm/mmu.c, pmd_addr_end): a walk over
+ * [va, end) steps through 1 MiB regions with L1_WALK; each step covers
+ * [w.v, w.next), w.next = region_next(w.v, end), and a body that handles a
+ * page larger than the step moves w.next to that page's end.
  */
 #ifndef VMK_PT_INTERNAL_H
 #define VMK_PT_INTERNAL_H
 
 #include "arch.h"
-#include "mm.h"
+#include "kassert.h"
 #include "pagetable.h"
 #include "pmm.h"
 #include "pt_desc.h"
@@ -37,11 +49,48 @@ static inline bool in_span(const struct pt_root *r, u64 va)
 }
 /* First byte after the 1 MiB region holding v. */
 static inline u64 region_end(u64 v) { return (v | (SZ_1M - 1)) + 1; }
+/* End of the step at v of a walk over [.., end): its region's end or end,
+ * whichever is first (Linux pmd_addr_end). */
+static inline u64 region_next(u64 v, u64 end)
+{
+    u64 r = region_end(v);
+    return r < end ? r : end;
+}
+/* L1 index of v; index of v's entry in its region's L2 table. */
+static inline u32 l1_index(u64 v) { return (u32)(v >> 20); }
+static inline u32 l2_index(u64 v) { return ((u32)v >> 12) & 0xffu; }
 /* Attributes as stored: read always; global always in a kernel root. */
 static inline u32 pt_norm_attrs(const struct pt_root *r, u32 attrs)
 {
     return attrs | ATTR_READ | (r->is_kernel ? ATTR_GLOBAL : 0);
 }
+
+/* ---- the L1 walk ----------------------------------------------------------
+ *   L1_WALK(w, l1, va, end) { ... w.idx, w.d, w.k, [w.v, w.next) ... }
+ * visits every 1 MiB region that [va, end) touches, in order; `continue`
+ * goes on to w.next. */
+struct l1_walk {
+    u32 *l1;
+    u64  v, end;        /* this step starts at v; the walk ends at end */
+    u64  next;          /* where the next step starts (body may move it) */
+    u32  idx, d;        /* L1 index of v and the entry there */
+    enum pt_kind k;     /* l1_kind(d) */
+};
+
+static inline bool l1_walk_load(struct l1_walk *w)
+{
+    if (w->v >= w->end)
+        return false;
+    w->idx = l1_index(w->v);
+    w->d = w->l1[w->idx];
+    w->k = l1_kind(w->d);
+    w->next = region_next(w->v, w->end);
+    return true;
+}
+
+#define L1_WALK(w, table, from, to)                                     \
+    for (struct l1_walk w = { .l1 = (table), .v = (from), .end = (to) }; \
+         l1_walk_load(&w); w.v = w.next)
 
 /* ---- L2 tables (pt_l2.c) -------------------------------------------------
  * Quarters of PG_TABLE pages. l2_reserve is the only step that can fail;
@@ -64,7 +113,7 @@ u16    *l2_count(paddr_t l2);
 /* Checks the partial-table list. 0 or E_CORRUPT with *what. */
 int     l2_check_list(const char **what);
 
-/* ---- TLB batches (pt_l2.c) -----------------------------------------------
+/* ---- TLB batches (pt_tlb.c) ----------------------------------------------
  * An operation notes every valid entry it breaks and every table it
  * unlinks, then runs the batch once: what was noted is invalidated (by VA
  * while few, else wider, per pagetable.h), then the unlinked tables are
@@ -111,7 +160,7 @@ static inline void frames_done(struct frame_run *f)
     f->len = 0;
 }
 
-/* ---- shared between pagetable.c and pt_change.c ------------------------- */
+/* ---- edit primitives (pt_edit.c) -------------------------------------- */
 
 /* Splits the large page (or marker) holding va one size down; a 1M page
  * takes a table from the reserve. The page must be there and larger than
@@ -121,5 +170,14 @@ void pt_split_one(struct pt_root *r, vaddr_t va);
  * tables it empties are unlinked and noted. Adds to *bytes. */
 void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
               struct frame_run *fr, u32 *bytes);
+/* Unlinks and notes (for freeing) every table left in [va, end); each
+ * must be empty. */
+void pt_drop_tables(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b);
+/* Makes va and end page boundaries: reserves the L2 tables the splits
+ * need (E_NO_MEMORY, nothing changed), then splits. The caller settles. */
+int  pt_cut_range(struct pt_root *r, u64 va, u64 end);
+/* Argument checks of a range operation: E_ALIGN (len 0 or not 4K
+ * aligned), E_RANGE (outside [lo, hi)). */
+int  pt_range_check(const struct pt_root *r, vaddr_t va, u32 len);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * pt_l2.c: the pagetable module's state: the allocator of 1 KiB L2 tables
- * (four to a PG_TABLE page), and the TLB batches every change runs.
+ * (four to a PG_TABLE page).
  *
  * A table page's quarters are page_info.l2_used (bit set = live table);
  * page_info.l2_count[q] counts the non-zero entries of quarter q. Pages
@@ -82,7 +82,7 @@ paddr_t l2_take(void)
     u32 q;
     paddr_t l2;
 
-    MM_ASSERT(pt.partial && pt.free_quarters);   /* not reserved: a bug */
+    KASSERT(pt.partial && pt.free_quarters);   /* not reserved: a bug */
     p = info(pt.partial);
     q = (u32)__builtin_ctz(~p->l2_used & 0xfu);
     if (p->l2_used == 0)
@@ -104,7 +104,7 @@ void l2_give(paddr_t l2)
     u32 ref = ref_of(page), q = (l2 >> 10) & 3u;
     struct page_info *p = info(ref);
 
-    MM_ASSERT(p->use == PG_TABLE && (p->l2_used >> q & 1u) &&
+    KASSERT(p->use == PG_TABLE && (p->l2_used >> q & 1u) &&
               p->l2_count[q] == 0);
     if (p->l2_used == 0xf)
         list_push(ref);
@@ -113,7 +113,7 @@ void l2_give(paddr_t l2)
     if (p->l2_used == 0) {
         list_unlink(ref);
         pt.free_quarters -= 4;
-        MM_ASSERT(pmm_free(page, 1, PG_TABLE) == 0);
+        KASSERT(pmm_free(page, 1, PG_TABLE) == 0);
     }
 }
 
@@ -130,11 +130,11 @@ void l2_settle(void)
             list_unlink(ref);
             pt.free_quarters -= 4;
             pt.reserved--;
-            MM_ASSERT(pmm_free(page_of(ref), 1, PG_TABLE) == 0);
+            KASSERT(pmm_free(page_of(ref), 1, PG_TABLE) == 0);
         }
         ref = next;
     }
-    MM_ASSERT(pt.reserved == 0);
+    KASSERT(pt.reserved == 0);
 }
 
 u16 *l2_count(paddr_t l2)
@@ -164,64 +164,4 @@ int l2_check_list(const char **what)
     if (!*what && (quarters != pt.free_quarters || pt.reserved))
         *what = "l2_list_free_quarters";
     return *what ? E_CORRUPT : 0;
-}
-
-/* ---- TLB batches ------------------------------------------------------- */
-
-void tlb_begin(struct tlb_batch *b, const struct pt_root *r)
-{
-    b->r = r;
-    b->live = r->is_kernel || r->asid != 0;
-    b->n_ng = b->n_g = b->n_free = 0;
-}
-
-/* See pt_internal.h. Kernel roots hold only global entries. */
-void tlb_note(struct tlb_batch *b, vaddr_t va, bool global)
-{
-    if (!b->live)
-        return;
-    if (global || b->r->is_kernel) {
-        if (b->n_g < PT_TLB_VA_MAX)
-            b->g[b->n_g] = va;
-        if (b->n_g <= PT_TLB_VA_MAX)
-            b->n_g++;
-    } else {
-        if (b->n_ng < PT_TLB_VA_MAX)
-            b->ng[b->n_ng] = va;
-        if (b->n_ng <= PT_TLB_VA_MAX)
-            b->n_ng++;
-    }
-}
-
-/* See pt_internal.h. The L1 entry that pointed at the table is not global
- * in a user root (walks are cached under the ASID), and global in the
- * kernel's. A full free list runs the batch early. */
-void tlb_note_table(struct tlb_batch *b, vaddr_t va, paddr_t l2)
-{
-    tlb_note(b, va, false);
-    b->free[b->n_free++] = l2;
-    if (b->n_free == PT_TLB_VA_MAX)
-        tlb_run(b);
-}
-
-/* See pt_internal.h. */
-void tlb_run(struct tlb_batch *b)
-{
-    u32 i;
-
-    if (b->n_g > PT_TLB_VA_MAX) {
-        arch_tlb_flush_all();          /* too many global pages to name */
-    } else {
-        for (i = 0; i < b->n_g; i++)
-            arch_tlb_flush_va_all_asids(b->g[i]);   /* cached in any ASID */
-        if (b->n_ng > PT_TLB_VA_MAX)
-            arch_tlb_flush_asid(b->r->asid);        /* too many to name */
-        else
-            for (i = 0; i < b->n_ng; i++)
-                arch_tlb_flush_va(b->ng[i], b->r->asid);
-    }
-    /* Only now, with no walk able to reach them, may the tables go. */
-    for (i = 0; i < b->n_free; i++)
-        l2_give(b->free[i]);
-    b->n_ng = b->n_g = b->n_free = 0;
 }

@@ -1,24 +1,13 @@
 /*
- * pagetable.c: mapping: pt_map, pt_map1, pt_table_map, and the whole-page
- * and whole-table removals (pt_unmap1, pt_table_unmap, pt_destroy).
+ * pt_map.c: mapping: pt_map (a range, largest pages first), pt_map1 (one
+ * page of a given size), pt_table_map (an empty L2 table).
  *
- * Every entry point checks everything, reserves the L2 tables it will
- * need, takes its frame references, and only then writes; from the first
- * write on nothing can fail. Writing a valid entry over an invalid one
- * needs no TLB maintenance (the TLB caches no faults); every other change
- * goes through a tlb_batch (pt_l2.c).
+ * Check everything, reserve the L2 tables, take the frame references,
+ * then write; from the first write on nothing can fail. Writing a valid
+ * entry over an invalid one needs no TLB maintenance (the TLB caches no
+ * faults).
  */
 #include "pt_internal.h"
-
-/* See pagetable.h. */
-int pt_attrs_valid(u32 attrs)
-{
-    if (attrs & ~(ATTR_HW_MASK | ATTR_INTERRUPT))
-        return E_BAD_ARG;
-    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))
-        return E_BAD_ARG;
-    return 0;
-}
 
 /* One map request, as checked. Pieces: 16M and 1M go in L1 where joint
  * alignment, length and the absence of L2 tables allow; the rest of a
@@ -46,7 +35,7 @@ static bool l1_empty(const u32 *l1, u32 idx, u32 n)
 static u32 l1_piece(const struct map_req *m, u64 v)
 {
     u64 rem = m->end - v;
-    u32 at = (u32)v | m->delta, idx = (u32)(v >> 20);
+    u32 at = (u32)v | m->delta, idx = l1_index(v);
 
     if (m->force)
         return m->force >= SZ_1M ? m->force : 0;
@@ -64,7 +53,7 @@ static bool l2_empty(u32 l1d, u64 v, u64 rend)
 
     if (*l2_count(l1d & L1_TABLE_ADDR) == 0)
         return true;
-    for (u32 i = (v >> 12) & 0xff; v < rend; v += SZ_4K, i++)
+    for (u32 i = l2_index(v); v < rend; v += SZ_4K, i++)
         if (t[i])
             return false;
     return true;
@@ -74,24 +63,18 @@ static bool l2_empty(u32 l1d, u64 v, u64 rend)
  * *need = L2 tables the write pass will create. */
 static int map_check(const struct map_req *m, u32 *need)
 {
-    u64 v = m->va;
-
     *need = 0;
-    while (v < m->end) {
-        u32 idx = (u32)(v >> 20), sz = l1_piece(m, v);
+    L1_WALK(w, m->l1, m->va, m->end) {
+        u32 sz = l1_piece(m, w.v);
         if (sz) {
-            if (!l1_empty(m->l1, idx, sz >> 20))
+            if (!l1_empty(m->l1, w.idx, sz >> 20))
                 return E_ALREADY_MAPPED;
-            v += sz;
-            continue;
-        }
-        u64 rend = region_end(v) < m->end ? region_end(v) : m->end;
-        u32 d = m->l1[idx];
-        if (d == 0)
+            w.next = w.v + sz;
+        } else if (w.d == 0) {
             (*need)++;
-        else if (l1_kind(d) != PK_TABLE || !l2_empty(d, v, rend))
+        } else if (w.k != PK_TABLE || !l2_empty(w.d, w.v, w.next)) {
             return E_ALREADY_MAPPED;
-        v = rend;
+        }
     }
     return 0;
 }
@@ -101,7 +84,7 @@ static int map_check(const struct map_req *m, u32 *need)
  * Returns the descriptors written. */
 static u32 map_l2(const struct map_req *m, u32 idx, u64 v, u64 rend)
 {
-    u32 d = m->l1[idx], first = (v >> 12) & 0xff, i = first;
+    u32 d = m->l1[idx], first = l2_index(v), i = first;
     paddr_t t = d ? (d & L1_TABLE_ADDR) : l2_take();
     u32 *e = arch_phys_to_ptr(t);
     bool mark = m->attrs & ATTR_INTERRUPT;
@@ -133,23 +116,20 @@ static u32 map_l2(const struct map_req *m, u32 idx, u64 v, u64 rend)
  * only writes regions below the one it is deciding about. */
 static u32 map_write(const struct map_req *m)
 {
-    u64 v = m->va;
     u32 n = 0;
 
-    while (v < m->end) {
-        u32 idx = (u32)(v >> 20), sz = l1_piece(m, v);
+    L1_WALK(w, m->l1, m->va, m->end) {
+        u32 sz = l1_piece(m, w.v);
         if (sz) {
-            u32 x = leaf_encode(sz, (u32)v + m->delta, m->attrs);
+            u32 x = leaf_encode(sz, (u32)w.v + m->delta, m->attrs);
             for (u32 k = 0; k < (sz >> 20); k++)
-                m->l1[idx + k] = x;
-            arch_pt_written(&m->l1[idx], (sz >> 20) * 4);
+                m->l1[w.idx + k] = x;
+            arch_pt_written(&m->l1[w.idx], (sz >> 20) * 4);
             n += sz >> 20;
-            v += sz;
-            continue;
+            w.next = w.v + sz;
+        } else {
+            n += map_l2(m, w.idx, w.v, w.next);
         }
-        u64 rend = region_end(v) < m->end ? region_end(v) : m->end;
-        n += map_l2(m, idx, v, rend);
-        v = rend;
     }
     return n;
 }
@@ -249,93 +229,3 @@ int pt_table_map(struct pt_root *r, vaddr_t va, paddr_t *l2)
     return 0;
 }
 
-/* Unlinks and frees every table left in [va, end) (empty ones). */
-static void drop_tables(struct pt_root *r, u64 va, u64 end,
-                        struct tlb_batch *b)
-{
-    u32 *l1 = l1_of(r);
-
-    for (u64 v = va; v < end; v += SZ_1M) {
-        u32 idx = (u32)(v >> 20), d = l1[idx];
-        if (l1_kind(d) != PK_TABLE)
-            continue;
-        MM_ASSERT(*l2_count(d & L1_TABLE_ADDR) == 0);
-        l1[idx] = 0;
-        arch_pt_written(&l1[idx], 4);
-        tlb_note_table(b, (vaddr_t)v, d & L1_TABLE_ADDR);
-    }
-}
-
-/* See pagetable.h. */
-int pt_table_unmap(struct pt_root *r, vaddr_t va, u32 *unmapped)
-{
-    u64 base = ALIGN_DOWN(va, SZ_1M);
-    struct tlb_batch b;
-    struct frame_run fr = { 0, 0 };
-    u32 bytes = 0;
-
-    if (!in_span(r, va) || l1_kind(l1_of(r)[va >> 20]) != PK_TABLE)
-        return E_NOT_MAPPED;
-    tlb_begin(&b, r);
-    pt_clear(r, base, base + SZ_1M, &b, &fr, &bytes);
-    drop_tables(r, base, base + SZ_1M, &b);   /* if it was empty already */
-    tlb_run(&b);
-    frames_done(&fr);
-    *unmapped = bytes;
-    return 0;
-}
-
-/* See pagetable.h. */
-int pt_unmap1(struct pt_root *r, vaddr_t va, struct pt_entry *was)
-{
-    struct pt_entry e;
-    struct tlb_batch b;
-    struct frame_run fr = { 0, 0 };
-    u32 bytes = 0;
-    int rc = pt_walk(r, va, &e);
-
-    if (rc)
-        return rc;
-    tlb_begin(&b, r);
-    pt_clear(r, e.va, (u64)e.va + e.size, &b, &fr, &bytes);
-    tlb_run(&b);
-    frames_done(&fr);
-    if (was)
-        *was = e;
-    return 0;
-}
-
-/* See pagetable.h. What came back is what pmm's free count gained. */
-void pt_destroy(struct pt_root *r, u32 *freed_pages)
-{
-    struct pmm_stats before, after;
-    struct tlb_batch b;
-    struct frame_run fr = { 0, 0 };
-    u32 bytes = 0;
-
-    pmm_stats(&before);
-    tlb_begin(&b, r);
-    pt_clear(r, r->lo, span_end(r), &b, &fr, &bytes);
-    drop_tables(r, r->lo, span_end(r), &b);
-    tlb_run(&b);
-    frames_done(&fr);
-    pmm_stats(&after);
-    *freed_pages += after.free - before.free;
-}
-
-/* See pagetable.h. */
-int pt_split(struct pt_root *r, vaddr_t va)
-{
-    struct pt_entry e;
-    int rc = pt_walk(r, va, &e);
-
-    if (rc)
-        return rc;
-    if (e.size == SZ_4K)
-        return E_BAD_ARG;
-    if (l2_reserve(e.size == SZ_1M ? 1 : 0))
-        return E_NO_MEMORY;
-    pt_split_one(r, va);
-    l2_settle();
-    return 0;
-}

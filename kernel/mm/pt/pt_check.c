@@ -1,0 +1,131 @@
+/*
+ * pt_check.c: pt_check, every invariant of one root's tables: descriptors
+ * well formed, replicas equal, tables owned once with the right counts,
+ * frames held.
+ */
+#include "pt_internal.h"
+
+/* Marks a table as seen by the check in progress (cleared at its end). */
+#define SEEN 0x8000u
+
+/* RAM frames of a user root's valid page must be PG_FRAME/PG_GROWN with
+ * a mapping reference. RAM is one interval of at least 1M, so a 1M chunk
+ * with neither end in RAM has no RAM page at all. */
+static bool frames_ok(paddr_t pa, u32 size)
+{
+    for (u64 c = pa; c < (u64)pa + size; c += SZ_1M) {
+        u32 n = size < SZ_1M ? size : SZ_1M;
+        if (!pmm_in_ram((u32)c) && !pmm_in_ram((u32)c + n - SZ_4K))
+            continue;
+        for (u32 off = 0; off < n; off += SZ_4K) {
+            const struct page_info *p = pmm_page((u32)c + off);
+            if (p && ((p->use != PG_FRAME && p->use != PG_GROWN) ||
+                      p->mapcount == 0))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* The rules every leaf obeys: well formed, of a size its level holds,
+ * replicas (n entries at p, index idx of its table, avail entries left)
+ * aligned and equal, global in a kernel root, frames held. */
+static const char *check_leaf(const struct pt_root *r, const u32 *p,
+                              enum pt_kind k, bool l2, u32 idx, u32 avail,
+                              u32 *n)
+{
+    u32 size, attrs;
+    paddr_t pa;
+
+    if (!leaf_decode(*p, k, &size, &pa, &attrs))
+        return l2 ? "l2_descriptor" : "l1_descriptor";
+    if (l2 != (size <= SZ_64K))
+        return "page_size_level";
+    *n = (size == SZ_64K || size == SZ_16M) ? 16 : 1;
+    if (!ALIGNED(idx, *n) || *n > avail)
+        return "replicas_misaligned";
+    for (u32 i = 1; i < *n; i++)
+        if (p[i] != p[0])
+            return "replicas_differ";
+    if (r->is_kernel && !(attrs & ATTR_GLOBAL))
+        return "kernel_not_global";
+    if (!r->is_kernel && !(attrs & ATTR_INTERRUPT) && !frames_ok(pa, size))
+        return "frame_not_held";
+    return NULL;
+}
+
+/* One L2 table under L1 entry d. */
+static const char *check_table(const struct pt_root *r, u32 d, u32 *maps)
+{
+    paddr_t t = d & L1_TABLE_ADDR;
+    const struct page_info *p = pmm_page(t);
+    const u32 *e;
+    u32 nz = 0, n;
+    u16 *cnt;
+
+    if (d != (t | L1_TYPE_TABLE))
+        return "l1_table_descriptor";
+    if (!p || p->use != PG_TABLE || p->is_l1 || !(p->l2_used >> ((t >> 10) & 3) & 1))
+        return "l2_not_a_table";
+    cnt = l2_count(t);
+    if (*cnt & SEEN)
+        return "l2_shared";
+    e = arch_phys_to_ptr(t);
+    for (u32 i = 0; i < L2_ENTRIES; i += n) {
+        enum pt_kind k = l2_kind(e[i]);
+        const char *bad;
+        n = 1;
+        if (k == PK_NONE)
+            continue;
+        bad = check_leaf(r, &e[i], k, true, i, L2_ENTRIES - i, &n);
+        if (bad)
+            return bad;
+        nz += n;
+        (*maps)++;
+    }
+    if (nz != *cnt)
+        return "l2_count";
+    *cnt |= SEEN;
+    return NULL;
+}
+
+/* Walks the root's L1; the first broken rule, or NULL. */
+static const char *check_l1(const struct pt_root *r, u32 *tables, u32 *maps)
+{
+    L1_WALK(w, l1_of(r), r->lo, span_end(r)) {
+        const char *bad = NULL;
+        u32 n = 1;
+        if (w.k == PK_TABLE) {
+            bad = check_table(r, w.d, maps);
+            (*tables)++;
+        } else if (w.k != PK_NONE) {
+            bad = check_leaf(r, &w.l1[w.idx], w.k, false, w.idx,
+                             (u32)((span_end(r) - w.v) >> 20), &n);
+            (*maps)++;
+        }
+        if (bad)
+            return bad;
+        w.next = w.v + ((u64)n << 20);
+    }
+    return NULL;
+}
+
+/* See pagetable.h. */
+int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
+             const char **what)
+{
+    const char *bad = NULL;
+
+    if (l2_check_list(what))
+        return E_CORRUPT;
+    if (!r->is_kernel && (r->lo != 0 || r->hi != USER_TOP))
+        bad = "root_span";
+    if (!bad)
+        bad = check_l1(r, tables, mappings);
+    L1_WALK(w, l1_of(r), r->lo, span_end(r))            /* unmark */
+        if (w.k == PK_TABLE && pmm_page(w.d & L1_TABLE_ADDR))
+            *l2_count(w.d & L1_TABLE_ADDR) &= (u16)~SEEN;
+    if (bad)
+        *what = bad;
+    return bad ? E_CORRUPT : 0;
+}

@@ -1,0 +1,107 @@
+/*
+ * pt_protect.c: pt_protect, new attributes over a range in two passes:
+ * break every valid page whose descriptor changes (noting it for one
+ * flush), flush, then make the broken pages anew (break-before-make for
+ * the whole range at once). Markers change in place.
+ */
+#include "pt_internal.h"
+
+/* Calls fn on every page in [va, end) (no page may be cut): p its first
+ * entry, n its entry count, k its kind, size, va its base. */
+typedef void (*page_fn)(u32 *p, u32 n, enum pt_kind k, vaddr_t va,
+                        void *ctx);
+
+static void each_page(struct pt_root *r, u64 va, u64 end, page_fn fn,
+                      void *ctx)
+{
+    L1_WALK(w, l1_of(r), va, end) {
+        if (w.k == PK_TABLE) {
+            u32 *e = l2_of(w.d);
+            for (u64 v = w.v; v < w.next; v += SZ_4K) {
+                u32 i = l2_index(v), x = e[i];
+                enum pt_kind k2 = l2_kind(x);
+                if (k2 == PK_NONE)
+                    continue;
+                u32 n = page_entries(x, k2);
+                fn(&e[i], n, k2, (vaddr_t)v, ctx);
+                v += (n - 1) * SZ_4K;
+            }
+        } else if (w.k != PK_NONE) {
+            u32 n = page_entries(w.d, w.k);
+            fn(&w.l1[w.idx], n, w.k, (vaddr_t)w.v, ctx);
+            w.next = w.v + ((u64)n << 20);
+        }
+    }
+}
+
+struct prot_ctx { struct tlb_batch *b; u32 attrs; };
+
+/* Pass 1: markers take the new attributes at once; valid pages whose
+ * descriptor changes are broken (pending) and noted for the flush. */
+static void prot_break(u32 *p, u32 n, enum pt_kind k, vaddr_t va, void *ctx)
+{
+    struct prot_ctx *c = ctx;
+    u32 d = *p, size, attrs, x;
+    paddr_t pa;
+
+    KASSERT(leaf_decode(d, k, &size, &pa, &attrs));
+    if (k == PK_MARK)
+        x = mk_encode(size, c->attrs | ATTR_INTERRUPT);
+    else if (leaf_encode(size, pa, c->attrs) == d)
+        return;
+    else
+        x = pend_encode(pa, size);
+    for (u32 i = 0; i < n; i++)
+        p[i] = x;
+    arch_pt_written(p, n * 4);
+    if (k != PK_MARK)
+        tlb_note(c->b, va, leaf_global(d, k));
+}
+
+/* Pass 2: the broken pages made anew. */
+static void prot_make(u32 *p, u32 n, enum pt_kind k, vaddr_t va, void *ctx)
+{
+    struct prot_ctx *c = ctx;
+    u32 size = soft_size(*p, k), x;
+
+    (void)va;
+    if (k != PK_PEND)
+        return;
+    x = leaf_encode(size, *p & 0xfffff000u, c->attrs);
+    for (u32 i = 0; i < n; i++)
+        p[i] = x;
+    arch_pt_written(p, n * 4);
+}
+
+/* E_NOT_MAPPED unless every page of [va, end) is mapped. */
+static int all_mapped(const struct pt_root *r, u64 va, u64 end)
+{
+    struct pt_entry e;
+
+    for (u64 v = va; v < end; v = (u64)e.va + e.size)
+        if (pt_walk(r, (vaddr_t)v, &e))
+            return E_NOT_MAPPED;
+    return 0;
+}
+
+/* See pagetable.h. */
+int pt_protect(struct pt_root *r, vaddr_t va, u32 len, u32 attrs)
+{
+    struct tlb_batch b;
+    struct prot_ctx c = { &b, 0 };
+    u64 end = (u64)va + len;
+    int rc = pt_attrs_valid(attrs & ~ATTR_INTERRUPT);
+
+    if (!rc) rc = pt_range_check(r, va, len);
+    if (!rc) rc = all_mapped(r, va, end);
+    if (!rc) rc = pt_cut_range(r, va, end);
+    if (rc)
+        return rc;
+    c.attrs = pt_norm_attrs(r, attrs & ATTR_HW_MASK);
+    tlb_begin(&b, r);
+    each_page(r, va, end, prot_break, &c);
+    tlb_run(&b);
+    each_page(r, va, end, prot_make, &c);
+    l2_settle();
+    return 0;
+}

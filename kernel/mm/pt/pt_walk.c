@@ -1,0 +1,79 @@
+/*
+ * pt_walk.c: reading the tables: pt_walk (one address), pt_for_each (every
+ * page of a range, in order), pt_usage (tables and bytes of a root).
+ */
+#include "pt_internal.h"
+
+/* Fills *e from the leaf or marker d of kind k that holds va. */
+static bool entry_of(u32 d, enum pt_kind k, vaddr_t va, struct pt_entry *e)
+{
+    if (k == PK_NONE || !leaf_decode(d, k, &e->size, &e->pa, &e->attrs))
+        return false;
+    e->va = va & ~(e->size - 1);
+    return true;
+}
+
+/* See pagetable.h. */
+int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e)
+{
+    u32 d;
+    enum pt_kind k;
+
+    if (!in_span(r, va))
+        return E_NOT_MAPPED;
+    d = l1_of(r)[l1_index(va)];
+    k = l1_kind(d);
+    if (k == PK_TABLE) {
+        d = l2_of(d)[l2_index(va)];
+        k = l2_kind(d);
+    }
+    return entry_of(d, k, va, e) ? 0 : E_NOT_MAPPED;
+}
+
+/* See pagetable.h. A page that starts below lo but reaches into
+ * [lo, hi) is visited too; hi == 0 means the top of the address space. */
+int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
+                pt_visit_fn fn, void *ctx)
+{
+    u64 v = lo > r->lo ? lo : r->lo;
+    u64 end = hi ? hi : 0x100000000ull;
+    struct pt_entry e;
+
+    end = end < span_end(r) ? end : span_end(r);
+    L1_WALK(w, l1_of(r), v, end) {
+        u32 d = w.d;
+        enum pt_kind k = w.k;
+        if (k == PK_TABLE) {
+            d = l2_of(d)[l2_index(w.v)];
+            k = l2_kind(d);
+            w.next = w.v + SZ_4K;
+        }
+        if (entry_of(d, k, (vaddr_t)w.v, &e)) {
+            int rc = fn(&e, ctx);
+            if (rc)
+                return rc;
+            w.next = (u64)e.va + e.size;
+        }
+    }
+    return 0;
+}
+
+/* See pagetable.h. Every non-zero entry stands for its share: 1M in L1
+ * (a supersection is 16 of them), 4K in L2 (a large page is 16). */
+void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
+{
+    u32 tables = 0, bytes = 0;
+
+    L1_WALK(w, l1_of(r), r->lo, span_end(r)) {
+        if (w.k == PK_TABLE) {
+            const u32 *e = l2_of(w.d);
+            tables++;
+            for (u32 i = 0; i < L2_ENTRIES; i++)
+                bytes += e[i] ? SZ_4K : 0;
+        } else if (w.d) {
+            bytes += SZ_1M;
+        }
+    }
+    *l2_tables = tables;
+    *mapped_bytes = bytes;
+}

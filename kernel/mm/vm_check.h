@@ -1,0 +1,20 @@
+/*
+ * vm_check.h: `check`, every invariant of the memory-management core in
+ * one pass (vm_check.c): pmm, software attributes, every root's tables,
+ * ASIDs, table pages, the kernel's heap/MMIO gigabyte, and the MMU's own
+ * translation against the software walk.
+ */
+#ifndef VMK_VM_CHECK_H
+#define VMK_VM_CHECK_H
+
+#include "types.h"
+
+struct vm_check_counts { u32 tables, mappings, pages; };
+
+/* Everything PROTOCOL.md's `check` lists. 0 or E_CORRUPT with *what naming
+ * the first broken rule; *c = L2 tables + user L1s, mapped pages, pages in
+ * use. Reads only: allocates nothing, flushes nothing (the MMU walks it
+ * asks for may fill the TLB). */
+int vm_check(struct vm_check_counts *c, const char **what);
+
+#endif
