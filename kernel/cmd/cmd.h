@@ -26,6 +26,7 @@ extern const struct command cmd_sys_table[];     /* cmd_sys.c */
 extern const struct command cmd_map_table[];     /* cmd_map.c */
 extern const struct command cmd_access_table[];  /* cmd_access.c */
 extern const struct command cmd_kspace_table[];  /* cmd_kspace.c */
+extern const struct command cmd_cpu_table[];     /* cmd_cpu.c */
 
 /* Runs one request line (already checked for length and bytes). */
 void cmd_dispatch(char *line);

@@ -6,6 +6,7 @@
 
 static const struct command *const tables[] = {
     cmd_sys_table, cmd_map_table, cmd_access_table, cmd_kspace_table,
+    cmd_cpu_table,
 };
 
 static const struct command *lookup(const char *name)

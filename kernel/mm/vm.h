@@ -32,7 +32,21 @@ int  vm_as_switch(u32 id);
 /* E_BAD_AS if no such user space, E_BUSY if current. *freed = pages
  * returned (L1, L2 table pages, grown frames). */
 int  vm_as_destroy(u32 id, u32 *freed);
+/* The calling CPU's current address space. */
 u32  vm_as_current(void);
+/* CPU cpu's current address space (0 if no such CPU). */
+u32  vm_as_current_on(u32 cpu);
+/* True if id is current on some CPU. */
+bool vm_as_busy(u32 id);
+/* Boot: CPUs 1..cpus-1 switch to id too (arch_cpu_call), so that every
+ * CPU starts with the same current address space. E_BAD_ARG if id is not
+ * a user space or cpus is outside 1..ARCH_CPUS_MAX. */
+int  vm_cpus_start(u32 id, u32 cpus);
+/* CPUs running (1 until vm_cpus_start). */
+u32  vm_cpus(void);
+/* No two CPUs run different address spaces under one ASID, and each runs
+ * the ASID its address space holds. 0 or E_CORRUPT with *what. */
+int  vm_check_cpus(const char **what);
 /* Next live user address space id after `after` (0 to start), 0 at end. */
 u32  vm_as_next(u32 after);
 struct vm_as_info { u32 id, asid, gen, mapped, tables; paddr_t l1; };
