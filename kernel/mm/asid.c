@@ -100,10 +100,14 @@ static bool is_reserved(asid_pair p)
 }
 
 /* New generation: every ASID handed out so far becomes stale, except the
- * one each CPU runs, which stays reserved (and in the bitmap) for the
- * address space that holds it; with keep_self false, not the calling
- * CPU's (asid_set_limit). Every CPU must flush before its next switch. */
-static void rollover(bool keep_self)
+ * one each other CPU runs, which stays reserved (and in the bitmap) for
+ * the address space that holds it. The calling CPU's is not kept: it is
+ * switching away (make_live) or re-acquiring at once (asid_set_limit), so
+ * nothing runs under it any more unless another CPU runs the same space,
+ * whose reservation then keeps it. So at most cpus - 1 ASIDs are reserved
+ * and a limit of at least cpus leaves one free (vm_asid_limit).
+ * Every CPU must flush before its next switch. */
+static void rollover(void)
 {
     u32 self = arch_cpu_id();
 
@@ -117,7 +121,7 @@ static void rollover(bool keep_self)
         asid_pair p = as_st.active[c];
         if (p == 0)                 /* no switch since the last rollover: */
             p = as_st.reserved[c];  /* it still runs what was kept then */
-        if (c == self && !keep_self)
+        if (c == self)
             p = 0;
         as_st.active[c] = 0;
         as_st.reserved[c] = p;
@@ -158,7 +162,7 @@ static void make_live(u32 *asid, u32 *gen)
     }
     u32 a = find_free();
     if (a == 0) {
-        rollover(true);
+        rollover();
         a = find_free();
     }
     bit_set(a);
@@ -213,7 +217,7 @@ int asid_set_limit(u32 n)
         as_st.hint = 1;
     for (u32 a = n + 1; a <= ASID_MAX; a++)
         if (bit_get(a)) {       /* "only 1..n from now on": retire the rest */
-            rollover(false);
+            rollover();
             break;
         }
     return 0;

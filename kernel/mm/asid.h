@@ -6,8 +6,8 @@
  * allocator's current generation, or while the pair is reserved (below);
  * a live ASID is set in the bitmap and may tag TLB entries. When no ASID
  * in 1..limit is free, the generation moves on (a rollover): every ASID
- * becomes stale at once except the ones some CPU is running, which are
- * reserved for the address space that holds them; the bitmap keeps only
+ * becomes stale at once except the ones the other CPUs are running, which
+ * are reserved for the address space that holds them; the bitmap keeps only
  * those; and every CPU is marked to invalidate its whole TLB before it
  * next switches to an address space, since its TLB may hold entries
  * tagged with ASIDs that are about to be handed out again.
@@ -49,12 +49,13 @@ bool asid_live(u32 asid, u32 gen);
  * no CPU runs. The caller has flushed its TLB entries. */
 void asid_release(u32 asid, u32 gen);
 
-/* Narrows allocation to 1..n from now on (2 <= n <= 255, else E_BAD_ARG).
- * If a live ASID lies above n, rolls over at once; the calling CPU's
- * ASID is not reserved then, so the caller re-acquires for the running
- * address space and gets one in 1..n. Another CPU keeps running its
- * reserved ASID, above n or not, until it switches (it is never handed
- * out meanwhile). */
+/* Narrows allocation to 1..n from now on (2 <= n <= 255, else E_BAD_ARG;
+ * the caller keeps n >= the CPU count, so that a rollover always leaves
+ * one ASID free). If a live ASID lies above n, rolls over at once; the
+ * calling CPU's ASID is not reserved, so the caller re-acquires for the
+ * running address space and gets one in 1..n. Another CPU keeps running
+ * its reserved ASID, above n or not, until it switches (it is never
+ * handed out meanwhile). */
 int asid_set_limit(u32 n);
 
 u32  asid_generation(void);

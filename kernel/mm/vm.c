@@ -200,6 +200,10 @@ int vm_check_cpus(const char **what)
 
 int vm_asid_limit(u32 n)
 {
+    /* Below the CPU count a rollover might find every ASID running on
+     * some other CPU (reserved) and none to hand out. */
+    if (n < vm.cpus)
+        return E_BAD_ARG;
     int rc = asid_set_limit(n);
     if (!rc)    /* a rollover left the running space stale: re-tag it now */
         rc = vm_as_switch(cur());

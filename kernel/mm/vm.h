@@ -51,7 +51,8 @@ int  vm_check_cpus(const char **what);
 u32  vm_as_next(u32 after);
 struct vm_as_info { u32 id, asid, gen, mapped, tables; paddr_t l1; };
 int  vm_as_info(u32 id, struct vm_as_info *out);
-/* `asid limit n`: narrows the ASIDs, keeping the running space tagged. */
+/* `asid limit n`: narrows the ASIDs, keeping the running space tagged.
+ * E_BAD_ARG below 2 or below the CPU count. */
 int  vm_asid_limit(u32 n);
 /* The root of address space id (0 = kernel), for walks; NULL if none. */
 const struct pt_root *vm_root(u32 id);
