@@ -133,6 +133,23 @@ def test_unmap_on_one_cpu_is_seen_by_every_cpu_that_cached_it(smp):
     assert stats(s) == before
 
 
+def test_unmap_of_more_pages_than_are_named_is_seen_by_every_cpu(smp):
+    """20 pages (more than the kernel invalidates one by one: it then
+    invalidates the whole ASID) read on every CPU, unmapped on one."""
+    s, n = smp
+    a = frame(s, 0x6666)
+    vas = [VA + k * PAGE for k in range(20)]
+    for va in vas:
+        ok(s, f"map1 {hx(va)} {hx(a)} 0x1000 read,uninit")
+    for va in vas[::3]:
+        cache_everywhere(s, n, va, 0x6666)
+    on(s, n - 1, f"unmap {hx(VA)} {hx(20 * PAGE)}")
+    for c in range(n):
+        for va in vas[::3]:
+            fault(s, f"cpu {c} peek {hx(va)}", va, "translation_section", "read")
+    free(s, a)
+
+
 def test_protect_on_one_cpu_is_seen_by_every_cpu_that_cached_it(smp):
     s, n = smp
     a = frame(s, 0x3333)
@@ -188,10 +205,11 @@ def test_as_destroy_on_one_cpu_leaves_no_entry_for_the_asid_that_is_reused(smp):
 
 # ------------------------------------------------ one space per CPU
 
-def spaces_with_frames(s, count, tag, model=None):
+def spaces_with_frames(s, count, tag, model=None, replies=None):
     """count new address spaces, each mapping VA to its own frame whose
     words hold tag + id; returns {id: (frame, value)}. CPU 0 switches to
-    each and back to 1 (checked against model, if given)."""
+    each and back to 1; with a model, replies gets (request, got, model's)
+    of each switch, for the scenario to compare after its reads."""
     out = {}
     for _ in range(count):
         i = ok(s, "as new").int("as")
@@ -200,11 +218,17 @@ def spaces_with_frames(s, count, tag, model=None):
         for j in (i, 1):
             r = ok(s, f"as switch {j}")
             if model:
-                assert (r.int("asid"), r.int("gen")) == model.switch(0, j), f"as switch {j}"
+                replies.append((f"as switch {j}", (r.int("asid"), r.int("gen")),
+                                model.switch(0, j)))
             if j == i:
                 ok(s, f"map {hx(VA)} {hx(pa)} 0x1000 read,write,uninit")
         out[i] = (pa, val)
     return out
+
+
+def same_as_model(replies):
+    for line, got, want in replies:
+        assert got == want, f"setup {line}: got {got}, model {want}"
 
 
 def test_each_cpu_runs_its_own_address_space(smp):
@@ -318,8 +342,8 @@ def test_asid_rollover_while_cpus_run_different_spaces_in_many_orders(smp):
     limit = n
     err(s, f"asid limit {n - 1}", "BAD_ARG")
     ok(s, f"asid limit {limit}")
-    model = AsidModel(n, limit, ok(s, "info").int("asid"))
-    sp = spaces_with_frames(s, 3 * limit, 0x5a0000, model)
+    model, setup = AsidModel(n, limit, ok(s, "info").int("asid")), []
+    sp = spaces_with_frames(s, 3 * limit, 0x5a0000, model, setup)
     ids = sorted(sp)
     current = [1] * n
     rnd = random.Random(1000 + n)
@@ -335,9 +359,10 @@ def test_asid_rollover_while_cpus_run_different_spaces_in_many_orders(smp):
         if current[d] != 1:
             assert cpu_peek(s, d, VA) == sp[current[d]][1], \
                 f"step {step}: cpu {d} in as {current[d]} read another frame"
-        assert (r.int("asid"), r.int("gen")) == want, f"step {step}: cpu {c} as switch {i}"
         if step % 16 == 15:
             ok(s, f"cpu {d} check")
+        same_as_model(setup)
+        assert (r.int("asid"), r.int("gen")) == want, f"step {step}: cpu {c} as switch {i}"
     st = ok(s, "asid stats")
     assert (st.int("generation"), st.int("rollovers")) == (model.gen, model.rollovers)
     assert model.rollovers >= 30
@@ -359,19 +384,20 @@ def test_rollover_keeps_the_asid_a_cpu_is_running_and_its_flushes_still_reach_it
     s, n = smp
     limit = max(3, n)
     ok(s, f"asid limit {limit}")
-    model = AsidModel(n, limit)
-    sp = spaces_with_frames(s, 2 * limit + 1, 0x7a0000, model)
+    model, setup = AsidModel(n, limit), []
+    sp = spaces_with_frames(s, 2 * limit + 1, 0x7a0000, model, setup)
     p, *others = sorted(sp)
     r = on(s, 1, f"as switch {p}")
-    assert (r.int("asid"), r.int("gen")) == model.switch(1, p)
+    setup.append((f"cpu 1 as switch {p}", (r.int("asid"), r.int("gen")), model.switch(1, p)))
     p_asid, rolled = r.int("asid"), model.rollovers
     assert cpu_peek(s, 1, VA) == sp[p][1]
     for i in others:
         r = ok(s, f"as switch {i}")
-        assert (r.int("asid"), r.int("gen")) == model.switch(0, i)
-        assert r.int("asid") != p_asid, "P's reserved ASID went to another space"
         assert peek(s, VA) == sp[i][1]
         ok(s, "check")
+        assert r.int("asid") != p_asid, "P's reserved ASID went to another space"
+        same_as_model(setup)
+        assert (r.int("asid"), r.int("gen")) == model.switch(0, i)
     assert ok(s, "asid stats").int("rollovers") == model.rollovers >= rolled + 2
     assert cpu_peek(s, 1, VA) == sp[p][1]
     on(s, 1, f"unmap {hx(VA)} 0x1000")
