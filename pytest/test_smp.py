@@ -35,8 +35,7 @@ def smp(request, launch):
     """A started target with n CPUs: (session, n). After the scenario,
     `check` passes on every CPU."""
     kind, n = request.param
-    extra = ("--cpus", str(n)) if kind == "host" else ("-smp", str(n))
-    s = launch(kind, extra_args=extra)
+    s = launch(kind, cpus=n)
     assert s.ready.int("cpus") == n, s.ready.raw
     yield s, n
     if s.alive:
