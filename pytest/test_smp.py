@@ -17,6 +17,8 @@ import random
 
 import pytest
 
+from rig import KernelPanic
+
 from scenario import PAGE, alloc, err, fault, free, hx, ok, peek, poke, stats  # noqa: F401
 
 VA = 0x00500000          # the page every address space maps to its own frame
@@ -99,6 +101,39 @@ def test_a_fault_on_another_cpu_is_reported_through_the_channel(smp):
     for c in range(n):
         fault(s, f"cpu {c} peek 0x7000", 0x7000, "translation_section", "read")
         fault(s, f"cpu {c} poke 0x7000 0x1", 0x7000, "translation_section", "write")
+
+
+MRC_MPIDR_R0 = 0xEE100FB0   # mrc p15, 0, r0, c0, c0, 5
+LDR_R0_R0 = 0xE5900000      # ldr r0, [r0]
+BX_LR = 0xE12FFF1E          # bx lr
+
+
+def code_page(s, words):
+    pa = alloc(s)
+    ok(s, f"map 0x10000 {hx(pa)} 0x1000 read,write,execute,privileged")
+    for k, w in enumerate(words):
+        ok(s, f"poke {hx(0x10000 + 4 * k)} {hx(w)}")
+    ok(s, f"cache unify 0x10000 {4 * len(words)}")
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("n", [2, 4])
+def test_exec_on_a_cpu_runs_on_that_cpu(launch, n):
+    """The code reads MPIDR: its affinity is the CPU the request named."""
+    s = launch("qemu", cpus=n)
+    code_page(s, [MRC_MPIDR_R0, BX_LR])
+    for c in reversed(range(n)):
+        assert on(s, c, "exec 0x10000").int("r0") & 0xff == c
+
+
+@pytest.mark.qemu
+def test_an_abort_on_another_cpu_panics_through_cpu_0_with_exit_status_70(launch):
+    s = launch("qemu", cpus=2)
+    code_page(s, [LDR_R0_R0, BX_LR])
+    with pytest.raises(KernelPanic) as e:
+        s.request("cpu 1 exec 0x10000")
+    assert e.value.exit_status == 70
+    assert e.value.panic.raw.startswith("! panic kind=data")
 
 
 # ------------------------------------------- changes seen by every CPU
