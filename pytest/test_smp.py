@@ -368,7 +368,7 @@ class AsidModel:
 def test_asid_rollover_while_cpus_run_different_spaces_in_many_orders(smp):
     """asid limit n (the least allowed: a rollover reserves the ASIDs of
     the n - 1 other CPUs and leaves one free). 3 * n address spaces, each with VA on its own
-    frame; 240 steps, each a CPU (seeded random order) switching to a space
+    frame; 240 steps (100 on QEMU, whose CPUs hand over slowly), each a CPU (seeded random order) switching to a space
     (sometimes one another CPU runs) and reading VA on it and on another
     CPU. Every read sees the frame of the reading CPU's space; every switch
     gets what the model says; check holds throughout."""
@@ -381,7 +381,7 @@ def test_asid_rollover_while_cpus_run_different_spaces_in_many_orders(smp):
     ids = sorted(sp)
     current = [1] * n
     rnd = random.Random(1000 + n)
-    for step in range(240):
+    for step in range(240 if s.kind == "host" else 100):
         c = rnd.randrange(n)
         other = current[(c + 1) % n]
         i = rnd.choice(ids if rnd.random() < 0.85 or other == 1 else [other])
@@ -399,7 +399,7 @@ def test_asid_rollover_while_cpus_run_different_spaces_in_many_orders(smp):
         assert (r.int("asid"), r.int("gen")) == want, f"step {step}: cpu {c} as switch {i}"
     st = ok(s, "asid stats")
     assert (st.int("generation"), st.int("rollovers")) == (model.gen, model.rollovers)
-    assert model.rollovers >= 30
+    assert model.rollovers >= 40
     recs = cpus(s)
     assert [f.int("rollover_flushes") for f in recs] == model.flushes
     assert [f.int("as") for f in recs] == current
