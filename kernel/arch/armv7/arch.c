@@ -162,7 +162,8 @@ void arch_switch_ttbr0(paddr_t l1, u32 asid)
     cp15_write(CP_CONTEXTIDR, asid & 0xff);
     isb();                      /* new ASID in effect before the table changes */
     cp15_write(CP_TTBR0, l1 ? l1 | TTB_FLAGS : 0);
-    cp15_write(CP_BPIALL, 0);   /* predictions made in the old address space */
+    cp15_write(CP_BPIALL, 0);   /* predictions made in the old address space;
+                                   local: only this CPU switched */
     dsb(nsh);                   /* BPIALL complete */
     isb();                      /* new table in effect before walks resume */
     if (l1) {
