@@ -184,6 +184,21 @@ def test_unmap_of_more_pages_than_are_named_is_seen_by_every_cpu(smp):
     free(s, a)
 
 
+def test_unmap_of_a_global_page_is_seen_by_every_cpu_that_cached_it(smp):
+    """A global entry matches in every ASID, so the kernel invalidates it
+    in all of them (TLBIMVAAIS): on every CPU too."""
+    s, n = smp
+    a = frame(s, 0x7777)
+    ok(s, f"map {hx(VA)} {hx(a)} 0x1000 read,global,uninit")
+    ok(s, f"map {hx(VA + PAGE)} {hx(a)} 0x1000 read,uninit")   # keeps the L2 table
+    cache_everywhere(s, n, VA, 0x7777)
+    on(s, n - 1, f"unmap {hx(VA)} 0x1000")
+    for c in range(n):
+        fault(s, f"cpu {c} peek {hx(VA)}", VA, "translation_page", "read")
+    ok(s, f"unmap {hx(VA + PAGE)} 0x1000")
+    free(s, a)
+
+
 def test_protect_on_one_cpu_is_seen_by_every_cpu_that_cached_it(smp):
     s, n = smp
     a = frame(s, 0x3333)
