@@ -31,8 +31,8 @@ static int cmd_info(struct request *rq)
     out_dec("asid", a.asid);
     out_dec("asid_gen", a.gen);
     out_hex("heap_base", HEAP_BASE);
-    out_hex("heap_top", kspace_heap_top());
-    out_hex("mmio_floor", kspace_mmio_floor());
+    out_hex("heap_top", heap_top());
+    out_hex("mmio_floor", physmap_floor());
     out_hex("mmio_top", MMIO_TOP);
     out_end();
     return 0;

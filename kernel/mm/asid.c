@@ -99,6 +99,20 @@ static bool is_reserved(asid_pair p)
     return false;
 }
 
+/* The flush a rollover left pending on the calling CPU, if any. */
+static void flush_if_pending(void)
+{
+    u32 self = arch_cpu_id();
+
+    if (as_st.flush_pending[self]) {
+        /* Local is enough (arch.h): only this CPU's own entries of old
+         * generations are in question, and every CPU does its own. */
+        arch_tlb_flush_all_local();
+        as_st.flush_pending[self] = false;
+        as_st.rollover_flushes[self]++;
+    }
+}
+
 /* New generation: every ASID handed out so far becomes stale, except the
  * one each other CPU runs, which stays reserved (and in the bitmap) for
  * the address space that holds it. The calling CPU's is not kept: it is
@@ -106,7 +120,7 @@ static bool is_reserved(asid_pair p)
  * nothing runs under it any more unless another CPU runs the same space,
  * whose reservation then keeps it. So at most cpus - 1 ASIDs are reserved
  * and a limit of at least cpus leaves one free (vm_asid_limit).
- * Every CPU must flush before its next switch. */
+ * Every CPU must flush before its next switch; this one does at once. */
 static void rollover(void)
 {
     u32 self = arch_cpu_id();
@@ -132,6 +146,7 @@ static void rollover(void)
         /* Its TLB may hold entries of ASIDs about to be reused. */
         as_st.flush_pending[c] = true;
     }
+    flush_if_pending();         /* this CPU's at once: it switches next */
 }
 
 /* If {asid, gen} was reserved at a rollover, takes it into the current
@@ -177,13 +192,7 @@ void asid_acquire(u32 *asid, u32 *gen)
     u32 self = arch_cpu_id();
 
     make_live(asid, gen);
-    if (as_st.flush_pending[self]) {
-        /* Local is enough (arch.h): only this CPU's own entries of old
-         * generations are in question, and every CPU does its own. */
-        arch_tlb_flush_all_local();
-        as_st.flush_pending[self] = false;
-        as_st.rollover_flushes[self]++;
-    }
+    flush_if_pending();
     as_st.active[self] = pair(*asid, *gen);
     as_st.running[self] = *asid;
 }

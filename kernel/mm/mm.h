@@ -11,11 +11,13 @@
 #include "arch.h"
 
 /* Resets all of mm over the machine in *b: allocator, kernel table (direct
- * map, vectors), ASIDs, address space 1 created and made current. 0, or
- * E_NO_MEMORY if RAM cannot hold the boot structures. */
+ * map, vectors), ASIDs, software attributes, heap, physmap, the access
+ * event sink (none); address space 1 created and made current. Allocates
+ * the vector page's L2 table and space 1's L1; flushes the whole TLB.
+ *   E_NO_MEMORY  RAM cannot hold the boot structures */
 int mm_init(const struct arch_boot *b);
 
-/* The machine mm_init was given. */
+/* The machine mm_init was given (for `info`). Reads only. */
 const struct arch_boot *mm_boot(void);
 
 #endif

@@ -10,6 +10,9 @@
  *   a page is in exactly one use; a PG_FREE page has mapcount 0
  *   PG_TABLE pages: l2_used says which 1 KiB quarters hold L2 tables;
  *   a table page that is an L1 (l2_used == 0, is_l1) holds no L2 tables.
+ *
+ * Nothing here touches the TLB or the tables; "allocates" below means
+ * pages of RAM handed out by this allocator.
  */
 #ifndef VMK_PMM_H
 #define VMK_PMM_H
@@ -74,6 +77,7 @@ int pmm_free(paddr_t pa, u32 count, enum page_use use);
 u32  pmm_fail_nomem(u32 n);
 u32  pmm_fail_pending(void);
 
+/* Pages by use, now. Reads only. */
 void pmm_stats(struct pmm_stats *s);
 
 /* The RAM pmm_init was given: [*base, *base + *size). */

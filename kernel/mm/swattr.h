@@ -10,6 +10,10 @@
  * Changing attributes may need up to two new ranges (a split at each end),
  * so callers reserve first (swattr_can_set) and then write, never failing
  * half way.
+ *
+ * Nothing here allocates pages or touches the TLB: the pool is fixed
+ * (SWATTR_MAX ranges, shared by all address spaces). No call fails except
+ * the check.
  */
 #ifndef VMK_SWATTR_H
 #define VMK_SWATTR_H
@@ -18,15 +22,18 @@
 
 #define SWATTR_MAX 1024u
 
+/* Forgets every range of every address space. */
 void swattr_init(void);
 
-/* Software attributes of the page holding va in address space as. */
+/* Software attributes of the page holding va in address space as (0 if
+ * none). */
 u32 swattr_get(u32 as, vaddr_t va);
 
 /* True if some page of [lo, hi) in as has one of the attributes in mask. */
 bool swattr_any(u32 as, vaddr_t lo, vaddr_t hi, u32 mask);
 
-/* True if swattr_set(as, lo, hi, ...) cannot run out of ranges. */
+/* True if one swattr_set, of any range, cannot run out of ranges: two
+ * slots are free (a change may split a range at each end). */
 bool swattr_can_set(void);
 
 /* Sets the software attributes of [lo, hi) in as to attrs & ATTR_SW_MASK
@@ -36,11 +43,14 @@ void swattr_set(u32 as, vaddr_t lo, vaddr_t hi, u32 attrs);
 /* Forgets every range of as. */
 void swattr_drop(u32 as);
 
-/* Calls fn for each range of as; stops at a non-zero return. */
+/* Calls fn for each range of as (pool order, not address order); stops at
+ * a non-zero return and returns it, else 0. */
 typedef int (*swattr_visit_fn)(vaddr_t lo, vaddr_t hi, u32 attrs, void *ctx);
 int swattr_for_each(u32 as, swattr_visit_fn fn, void *ctx);
 
-/* Pool invariants (no overlap, no zero attributes, no mergeable pair). */
+/* Pool invariants. 0, or E_CORRUPT with *what = "swattr_range" (empty,
+ * unaligned or with non-software bits), "swattr_overlap" (two ranges of
+ * one space overlap) or "swattr_count" (the used count is wrong). */
 int swattr_check(const char **what);
 
 #endif

@@ -9,8 +9,18 @@
  * act on it below USER_TOP. Requests that touch the kernel's half where
  * they may not answer E_RANGE.
  *
+ * vm checks what only it knows (the user range, software attributes,
+ * `lock`, which frames a mapping may point at), then lets pagetable check
+ * and write the descriptors, and commits the software attributes last.
  * Every call either succeeds or returns an error having changed nothing
  * (tables, allocator, ASIDs, software attributes, TLB).
+ *
+ * Per call below: its errors, in the order they are checked, and what it
+ * allocates (pages from pmm: L1/L2 tables, frames) and flushes (TLB).
+ * "Range errors" of a user range [va, va+len) are, in this order:
+ *   E_RANGE    va >= USER_TOP, or the range leaves the user half
+ *   E_BAD_ARG  len 0
+ *   E_ALIGN    va or len not 4K aligned
  */
 #ifndef VMK_VM_H
 #define VMK_VM_H
@@ -22,18 +32,38 @@
 
 /* Resets vm: no user address space, none current. kernel is the kernel's
  * root (TTBR1, built by pt_kernel_init), which the caller owns and keeps;
- * vm only reads it (vm_root(0), translations of the kernel's half). */
+ * vm only reads it (vm_root(0), translations of the kernel's half).
+ * Allocates nothing, flushes nothing; cannot fail. */
 void vm_init(const struct pt_root *kernel);
 
 /* ---- address spaces ---- */
+
+/* A new, empty user address space; *id = its id (the lowest free one).
+ * Allocates its 8 KiB L1 (2 PG_TABLE pages, zeroed). No ASID yet (one is
+ * acquired at the first vm_as_switch). Flushes nothing.
+ *   E_NO_MEMORY  all VM_AS_MAX - 1 ids live, or no 2 pages for the L1 */
 int  vm_as_new(u32 *id);
-/* Makes id current, acquiring a live ASID for it (lazily, here). */
+
+/* Makes id the calling CPU's current space: acquires a live ASID for it
+ * if it has none (which may roll the generation over: asid.h) and points
+ * this CPU's TTBR0 at its L1 with that ASID; a flush a rollover left
+ * pending on this CPU is done first (local TLBIALL). Allocates nothing.
+ *   E_BAD_AS  id is not a live user address space */
 int  vm_as_switch(u32 id);
-/* E_BAD_AS if no such user space, E_BUSY if current. *freed = pages
- * returned (L1, L2 table pages, grown frames). */
+
+/* Destroys address space id: unmaps everything (frame references dropped,
+ * grown frames freed), frees its L2 tables and L1, gives its ASID back,
+ * forgets its software attributes. Flushes what it may have cached (by VA
+ * or ASID, per pagetable.h) before the ASID can be reused. *freed = pages
+ * returned to pmm (L1, L2 table pages, grown frames).
+ *   E_BAD_AS  id is not a live user address space (0 included)
+ *   E_BUSY    id is the current address space of some CPU */
 int  vm_as_destroy(u32 id, u32 *freed);
-/* The calling CPU's current address space. */
+
+/* The calling CPU's current user address space (>= 1 once mm_init has
+ * run). */
 u32  vm_as_current(void);
+
 /* CPU cpu's current address space (0 if no such CPU). */
 u32  vm_as_current_on(u32 cpu);
 /* True if id is current on some CPU. */
@@ -47,29 +77,124 @@ u32  vm_cpus(void);
 /* No two CPUs run different address spaces under one ASID, and each runs
  * the ASID its address space holds. 0 or E_CORRUPT with *what. */
 int  vm_check_cpus(const char **what);
+
 /* Next live user address space id after `after` (0 to start), 0 at end. */
 u32  vm_as_next(u32 after);
+
+/* What `as info` shows of space id: asid/gen as the space holds them (stale
+ * after a rollover until it is switched to again: asid_live tells),
+ * mapped = bytes mapped, tables = pages of tables (L1 2, plus L2 tables /
+ * 4 rounded up), l1 = the L1's physical address. Reads only.
+ *   E_BAD_AS  id is not a live user address space */
 struct vm_as_info { u32 id, asid, gen, mapped, tables; paddr_t l1; };
 int  vm_as_info(u32 id, struct vm_as_info *out);
-/* `asid limit n`: narrows the ASIDs, keeping the running space tagged.
- * E_BAD_ARG below 2 or below the CPU count. */
+
+/* `asid limit n`: ASIDs from 1..n only from now on. If a live ASID lies
+ * above n, rolls over (every CPU marked to flush its whole TLB; this one
+ * does at once; every space's ASID stale but those other CPUs run) and
+ * re-acquires one for the calling CPU's current space, so it stays
+ * tagged. Allocates nothing.
+ *   E_BAD_ARG  n < 2, n > ASID_MAX (255), or n below the CPU count (a
+ *              rollover could then find every ASID running elsewhere) */
 int  vm_asid_limit(u32 n);
-/* The root of address space id (0 = kernel), for walks; NULL if none. */
+
+/* The root of address space id (0 = the kernel's), for walks and checks,
+ * its asid brought up to date (0 if stale: it tags nothing); NULL if id is
+ * not live. Reads only. */
 const struct pt_root *vm_root(u32 id);
 
-/* ---- mappings in the current address space (software attrs included) ---- */
+/* ---- mappings in the current address space (software attrs included) ----
+ * Each acts on the current space; its _in twin below on space id, with
+ * E_BAD_AS first if id is not a live user address space. */
+
+/* Maps [va, va+len) to [pa, pa+len) with the largest pages alignment
+ * allows (pt_map), attrs any ATTR_* bits: the hardware ones go to the
+ * descriptors, uninit/lock/grow_* are kept beside them (swattr). Zeroes
+ * the RAM frames unless uninit (cleaning the cache for nocache/device
+ * ones). Counts a mapping reference on each RAM frame. *entries =
+ * descriptors written (NULL: not wanted). Allocates L2 tables; flushes
+ * nothing (invalid -> valid).
+ *   range errors of [va, va+len)
+ *   E_BAD_ARG         device with execute or nocache (pt_attrs_valid)
+ *   E_ALIGN           pa not 4K aligned (unless interrupt: pa ignored)
+ *   E_RANGE           [pa, pa+len) wraps, or holds RAM that is not a
+ *                     `pmm alloc`/grown frame (pmm_mappable)
+ *   E_NO_MEMORY       no room for the software attributes (only when
+ *                     attrs has some)
+ *   E_ALREADY_MAPPED  any page of the range is mapped (valid or marker)
+ *   E_NO_MEMORY       no L2 table, or a frame's reference count is full */
 int vm_map(vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries);
+
+/* Maps exactly one page of size SZ_4K/64K/1M/16M at va (pt_map1).
+ * Allocates an L2 table for a 4K/64K page if needed; flushes nothing.
+ *   E_BAD_ARG  size is none of those
+ *   E_ALIGN    va (in the user half) or pa (unless interrupt) not aligned
+ *              to size
+ *   then as vm_map; E_ALREADY_MAPPED also for an L2 table under a 1M or
+ *   16M page */
 int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs);
+
+/* Unmaps every page in [va, va+len) (holes are fine; a large page the
+ * range covers in part is split and only the covered part goes), and
+ * clears the software attributes of the range. Drops frame references
+ * (grown frames are freed), frees the L2 tables it empties. Flushes the
+ * TLB for every valid entry it removed (by VA, or the ASID when many).
+ * *unmapped = bytes that were mapped. May allocate one or two L2 tables
+ * for the splits (freed again if they empty).
+ *   range errors of [va, va+len)
+ *   E_BUSY       a page of the range is locked
+ *   E_NO_MEMORY  no room to split the software attributes, or a split
+ *                needs an L2 table and none is free */
 int vm_unmap(vaddr_t va, u32 len, u32 *unmapped);
+
+/* Unmaps the one page (of any size) holding va, whole, and its software
+ * attributes; *was = that page (NULL: not wanted). Frees what vm_unmap
+ * frees and flushes that page. Allocates nothing.
+ *   E_RANGE      va >= USER_TOP
+ *   E_NOT_MAPPED nothing is mapped at va
+ *   E_BUSY       the page is locked
+ *   E_NO_MEMORY  no room to split the software attributes */
 int vm_unmap1(vaddr_t va, struct pt_entry *was);
+
+/* Sets the attributes of every page in [va, va+len) to attrs: hardware
+ * bits in the descriptors (interrupt pages stay interrupt pages), the
+ * software bits beside them. Large pages the range covers in part are
+ * split (up to two L2 tables allocated). Flushes the TLB for every valid
+ * page whose descriptor changed (break-before-make).
+ *   range errors of [va, va+len)
+ *   E_BAD_ARG    device with execute or nocache
+ *   E_NO_MEMORY  no room for the software attributes
+ *   E_NOT_MAPPED a page of the range is not mapped
+ *   E_NO_MEMORY  a split needs an L2 table and none is free */
 int vm_protect(vaddr_t va, u32 len, u32 attrs);
-/* Either half; e->attrs includes the software attributes. */
+
+/* The page holding va, in either half (va >= USER_TOP: the kernel's, for
+ * any id); e->attrs includes the software attributes of a user page.
+ * Reads only.
+ *   E_NOT_MAPPED  nothing mapped at va (interrupt pages are found, pa 0) */
 int vm_translate(vaddr_t va, struct pt_entry *e);
+
+/* Puts an empty L2 table under the 1M region holding va (pt_table_map);
+ * *l2 = its physical address. Allocates the table (a quarter of a table
+ * page); flushes nothing.
+ *   E_RANGE           va >= USER_TOP
+ *   E_ALREADY_MAPPED  a section, supersection, marker or table is there
+ *   E_NO_MEMORY       no table page to be had */
 int vm_pt_map(vaddr_t va, paddr_t *l2);
+
+/* Unmaps every page of the 1M region holding va and frees its L2 table;
+ * clears the region's software attributes. *unmapped = bytes unmapped.
+ * Flushes the pages and the table's walk; allocates nothing.
+ *   E_RANGE       va >= USER_TOP
+ *   E_BUSY        a page of the region is locked
+ *   E_NO_MEMORY   no room to split the software attributes
+ *   E_NOT_MAPPED  no L2 table is there */
 int vm_pt_unmap(vaddr_t va, u32 *unmapped);
 
-/* The same in any user address space `id` (E_BAD_AS if none); the seed
- * APIs (seed_api.h) use these. */
+/* The same in any user address space `id`; the seed APIs (seed_api.h)
+ * use these. E_BAD_AS if id is not a live user address space; otherwise
+ * exactly as above (vm_translate_in answers for the kernel's half whatever
+ * id is). */
 int vm_map_in(u32 id, vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries);
 int vm_map1_in(u32 id, vaddr_t va, paddr_t pa, u32 size, u32 attrs);
 int vm_unmap_in(u32 id, vaddr_t va, u32 len, u32 *unmapped);
@@ -79,10 +204,18 @@ int vm_translate_in(u32 id, vaddr_t va, struct pt_entry *e);
 int vm_pt_map_in(u32 id, vaddr_t va, paddr_t *l2);
 int vm_pt_unmap_in(u32 id, vaddr_t va, u32 *unmapped);
 
-/* ---- TLB and caches ---- */
+/* ---- TLB and caches: flushes on request; none allocates ---- */
+
+/* Flushes the whole TLB (every ASID, global entries too). */
 void vm_flush_all(void);
-/* Flushes the non-global entries of address space id (E_BAD_AS). */
+
+/* Flushes the non-global entries of address space id: by its ASID if it
+ * holds a live one (a stale ASID tags nothing: no flush).
+ *   E_BAD_AS  id is not a live user address space */
 int  vm_flush_as(u32 id);
+
+/* Flushes the page holding va: a user page by VA and the current ASID, a
+ * kernel page by VA in every ASID (its entries are global). */
 void vm_flush_page(vaddr_t va);
 
 /* ---- growth ---- */

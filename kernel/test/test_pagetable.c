@@ -4,7 +4,7 @@
  * sharing and freeing of L2 tables, frame references, pt_check.
  * (Rollback, fault injection, the TLB and speed: test_pt_tlb.c.)
  */
-#include "pt_fixture.h"
+#include "fixture.h"
 
 TEST(kernel_table)
 {

@@ -5,7 +5,7 @@
  * a stale translation, flushes are as narrow as pagetable.h says; and how
  * fast 4K map+unmap and a 1 GiB map are.
  */
-#include "pt_fixture.h"
+#include "fixture.h"
 
 /* ---- rollback ---------------------------------------------------------- */
 

@@ -20,7 +20,7 @@ struct kblock {
 
 static struct {
     /* Invariant: blk[0..n) are sorted, contiguous, and cover exactly
-     * [HEAP_BASE, kspace_heap_top()); no two free blocks are neighbours. */
+     * [HEAP_BASE, heap_top()); no two free blocks are neighbours. */
     struct kblock blk[KMALLOC_MAX];
     u32 n;
 } heap;
@@ -69,10 +69,10 @@ static u32 page_span(u32 bytes)
 int heap_grow(u32 bytes, vaddr_t *top)
 {
     u32 span = page_span(bytes);
-    vaddr_t old = kspace_heap_top();
+    vaddr_t old = heap_top();
     if (bytes && !span)
         return E_NO_SPACE;
-    if (span > kspace_mmio_floor() - old)
+    if (span > physmap_floor() - old)
         return E_NO_SPACE;
     bool tail_free = heap.n && !heap.blk[heap.n - 1].used;
     if (span && !tail_free && heap.n == KMALLOC_MAX)
@@ -92,7 +92,7 @@ int heap_grow(u32 bytes, vaddr_t *top)
 int heap_shrink(u32 bytes, vaddr_t *top)
 {
     u32 span = page_span(bytes);
-    vaddr_t old = kspace_heap_top();
+    vaddr_t old = heap_top();
     if ((bytes && !span) || span > old - HEAP_BASE)
         return E_RANGE;
     if (span) {
@@ -104,7 +104,7 @@ int heap_shrink(u32 bytes, vaddr_t *top)
         heap.n -= t->size == 0;
         kspace_set_heap_top(old - span);
     }
-    *top = kspace_heap_top();
+    *top = heap_top();
     return 0;
 }
 
@@ -191,8 +191,8 @@ int heap_check(const char **what)
         }
         at += b->size;
     }
-    vaddr_t top = kspace_heap_top();
-    if (at != top || top > kspace_mmio_floor()) {
+    vaddr_t top = heap_top();
+    if (at != top || top > physmap_floor()) {
         *what = "heap_top";
         return E_CORRUPT;
     }

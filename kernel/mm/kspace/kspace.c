@@ -14,7 +14,7 @@ void kspace_init(struct pt_root *kroot)
 /* An entry of the window must belong to the heap or to a physmap mapping. */
 static int visit_window(const struct pt_entry *e, void *ctx)
 {
-    bool in_heap = e->va + e->size <= kspace_heap_top();
+    bool in_heap = e->va + e->size <= heap_top();
     return in_heap || physmap_covers(e->va, e->size) ? 0 : E_CORRUPT;
 }
 

@@ -12,11 +12,14 @@
 
 /* Resets the module: both boundaries, the heap's blocks, physmap's
  * mappings. kroot is the kernel's root (its tables are reset by the
- * caller, pt_kernel_init); heap and physmap map into it from now on. */
+ * caller, pt_kernel_init); heap and physmap map into it from now on.
+ * Allocates and flushes nothing; cannot fail. */
 void kspace_init(struct pt_root *kroot);
 
 /* Heap and window agree with the kernel table and with each other, and
- * nothing else is mapped in [HEAP_BASE, MMIO_TOP). 0 or E_CORRUPT, *what. */
+ * nothing else is mapped in [HEAP_BASE, MMIO_TOP). 0 or E_CORRUPT with
+ * *what (heap_check's, physmap_check's, or "kspace_stray_mapping"). Reads
+ * only. */
 int kspace_check(const char **what);
 
 #endif

@@ -18,8 +18,8 @@ void kspace_bounds_init(struct pt_root *kroot)
 }
 
 struct pt_root *kspace_root(void) { return ks.kroot; }
-vaddr_t kspace_heap_top(void) { return ks.heap_top; }
-vaddr_t kspace_mmio_floor(void) { return ks.mmio_floor; }
+vaddr_t heap_top(void) { return ks.heap_top; }
+vaddr_t physmap_floor(void) { return ks.mmio_floor; }
 
 void kspace_set_heap_top(vaddr_t top)
 {

@@ -27,10 +27,12 @@ void kspace_bounds_init(struct pt_root *kroot);
 /* The kernel root given to kspace_bounds_init. */
 struct pt_root *kspace_root(void);
 
-/* First byte above the heap; lowest byte of the lowest physmap mapping
- * (MMIO_TOP when there is none). */
-vaddr_t kspace_heap_top(void);
-vaddr_t kspace_mmio_floor(void);
+/* heap_top: first byte above the heap. physmap_floor: mmio_floor, the
+ * lowest byte of the lowest physmap mapping (MMIO_TOP when there is none).
+ * (The names are the ones callers knew when heap.c and physmap.c kept
+ * them; both values live here now.) Read only, never fail. */
+vaddr_t heap_top(void);
+vaddr_t physmap_floor(void);
 
 /* Moves a boundary. The caller has checked the invariant holds for the
  * new value (a kernel bug otherwise: KASSERT). Never fails. */

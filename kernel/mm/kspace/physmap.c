@@ -61,7 +61,7 @@ static int window_find(u32 pages, vaddr_t *va)
 {
     u32 span = pages * PAGE_SIZE;
     vaddr_t hi = MMIO_TOP;
-    while (hi - kspace_heap_top() >= span) {
+    while (hi - heap_top() >= span) {
         vaddr_t lo = hi - span, clash = 0;
         for (u32 i = 0; i < PHYSMAP_MAX; i++)
             if (pm.m[i].live && pm.m[i].page_base < hi && lo < vend(&pm.m[i]) &&
@@ -233,7 +233,7 @@ bool physmap_covers(vaddr_t va, u32 len)
 /* Each mapping's pages are mapped where it says, and spans are apart. */
 int physmap_check(const char **what)
 {
-    if (kspace_mmio_floor() != lowest_base()) {
+    if (physmap_floor() != lowest_base()) {
         *what = "physmap_record";
         return E_CORRUPT;
     }
@@ -241,7 +241,7 @@ int physmap_check(const char **what)
         const struct physmap *m = &pm.m[i];
         if (!m->live)
             continue;
-        if (m->refs == 0 || m->pages == 0 || m->page_base < kspace_heap_top() ||
+        if (m->refs == 0 || m->pages == 0 || m->page_base < heap_top() ||
             vend(m) > MMIO_TOP || holding(m->page_base) != m ||
             holding(vend(m) - PAGE_SIZE) != m) {
             *what = "physmap_record";

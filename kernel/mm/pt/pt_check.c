@@ -59,8 +59,7 @@ static const char *check_table(const struct pt_root *r, u32 d, u32 *maps)
 {
     paddr_t t = d & L1_TABLE_ADDR;
     const struct page_info *p = pmm_page(t);
-    const u32 *e;
-    u32 nz = 0, n;
+    u32 nz = 0;
     u16 *cnt;
 
     if (d != (t | L1_TYPE_TABLE))
@@ -70,17 +69,12 @@ static const char *check_table(const struct pt_root *r, u32 d, u32 *maps)
     cnt = l2_count(t);
     if (*cnt & SEEN)
         return "l2_shared";
-    e = arch_phys_to_ptr(t);
-    for (u32 i = 0; i < L2_ENTRIES; i += n) {
-        enum pt_kind k = l2_kind(e[i]);
-        const char *bad;
-        n = 1;
-        if (k == PK_NONE)
-            continue;
-        bad = check_leaf(r, &e[i], k, true, i, L2_ENTRIES - i, &n);
+    L2_WALK(w, arch_phys_to_ptr(t), 0, L2_ENTRIES) {
+        const char *bad = check_leaf(r, &w.t[w.i], w.k, true, w.i,
+                                     L2_ENTRIES - w.i, &w.n);
         if (bad)
             return bad;
-        nz += n;
+        nz += w.n;
         (*maps)++;
     }
     if (nz != *cnt)

@@ -53,7 +53,7 @@ static paddr_t table_of_section(paddr_t pa, u32 attrs)
 /* See pt_internal.h. */
 void pt_split_one(struct pt_root *r, vaddr_t va)
 {
-    u32 *l1 = l1_of(r), idx = va >> 20, d = l1[idx], size, attrs;
+    u32 *l1 = l1_of(r), idx = l1_index(va), d = l1[idx], size, attrs;
     enum pt_kind k = l1_kind(d);
     bool mark = k == PK_MARK;
     paddr_t pa;
@@ -114,32 +114,28 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
     paddr_t t = d & L1_TABLE_ADDR;
     u32 *e = arch_phys_to_ptr(t);
     u16 *cnt = l2_count(t);
-    u32 i = l2_index(v), first = i, lim = i + (u32)((rend - v) >> 12);
-    u32 removed = 0;
+    u32 first = l2_index(v), lim = first + (u32)((rend - v) >> 12);
+    u32 removed = 0, last = first;
 
-    for (; i < lim && removed < *cnt; i++) {
-        u32 x = e[i];
-        enum pt_kind k = l2_kind(x);
-        vaddr_t va = (idx << 20) | (i << 12);
-        if (k == PK_NONE)
-            continue;
-        if (k == PK_SMALL) {             /* inline: most common by far */
-            frames_drop(c->fr, x & 0xfffff000u, SZ_4K);
-            tlb_note(c->b, va, !(x & L2_NG));
-            e[i] = 0;
+    L2_WALK(w, e, first, lim) {
+        vaddr_t va = (idx << 20) | (w.i << 12);
+        if (w.k == PK_SMALL) {           /* inline: most common by far */
+            frames_drop(c->fr, w.x & 0xfffff000u, SZ_4K);
+            tlb_note(c->b, va, !(w.x & L2_NG));
+            e[w.i] = 0;
             *c->bytes += SZ_4K;
-            removed++;
-            continue;
+        } else {
+            KASSERT(ALIGNED(w.i, w.n) && w.i + w.n <= lim);
+            clear_leaf(c, &e[w.i], w.n, w.k, va);
         }
-        u32 n = page_entries(x, k);
-        KASSERT(ALIGNED(i, n) && i + n <= lim);
-        clear_leaf(c, &e[i], n, k, va);
-        removed += n;
-        i += n - 1;
+        removed += w.n;
+        last = w.i + w.n;
+        if (removed == *cnt)             /* the table held no more */
+            break;
     }
     if (!removed)
         return;
-    arch_pt_written(&e[first], (i - first) * 4);
+    arch_pt_written(&e[first], (last - first) * 4);
     *cnt -= (u16)removed;
     if (*cnt == 0) {                     /* emptied: unlink, then free */
         l1[idx] = 0;
@@ -208,7 +204,7 @@ int pt_cut_range(struct pt_root *r, u64 va, u64 end)
 {
     u32 a = cut_needs(r, va), b = cut_needs(r, end);
 
-    if (a && b && (va >> 20) == (end >> 20))
+    if (a && b && l1_index(va) == l1_index(end))
         b = 0;                           /* the same section: one table */
     if (l2_reserve(a + b))
         return E_NO_MEMORY;

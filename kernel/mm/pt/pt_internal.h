@@ -14,10 +14,11 @@
  *   pt_check.c    pt_check
  *   pt_kernel.c   pt_kernel_init: the kernel table at boot
  *
- * One walk idiom (Linux arch/arm/mm/mmu.c, pmd_addr_end): a walk over
- * [va, end) steps through 1 MiB regions with L1_WALK; each step covers
+ * One walk idiom per level (Linux arch/arm/mm/mmu.c, pmd_addr_end): a walk
+ * over [va, end) steps through 1 MiB regions with L1_WALK; each step covers
  * [w.v, w.next), w.next = region_next(w.v, end), and a body that handles a
- * page larger than the step moves w.next to that page's end.
+ * page larger than the step moves w.next to that page's end. Inside a
+ * region's table, L2_WALK visits the pages of an index range.
  */
 #ifndef VMK_PT_INTERNAL_H
 #define VMK_PT_INTERNAL_H
@@ -91,6 +92,37 @@ static inline bool l1_walk_load(struct l1_walk *w)
 #define L1_WALK(w, table, from, to)                                     \
     for (struct l1_walk w = { .l1 = (table), .v = (from), .end = (to) }; \
          l1_walk_load(&w); w.v = w.next)
+
+/* ---- the L2 walk ----------------------------------------------------------
+ *   L2_WALK(w, table, from, to) { ... w.i, w.x, w.k, w.n ... }
+ * visits, in order, every non-zero entry of the L2 table at `table` with
+ * index in [from, to) that starts a page: w.i its index, w.x the entry,
+ * w.k its kind, w.n the entries the page spans (1 or 16). The next visit
+ * looks from w.i + w.n on; a body may change w.n (to resume elsewhere in
+ * the page, or as a check decided). */
+struct l2_walk {
+    u32 *t;
+    u32  i, lim;        /* this page's first entry; the walk ends at lim */
+    u32  x, n;          /* t[i]; the page's entries */
+    enum pt_kind k;     /* l2_kind(x) */
+};
+
+static inline bool l2_walk_load(struct l2_walk *w)
+{
+    for (; w->i < w->lim; w->i++) {
+        w->x = w->t[w->i];
+        if (w->x) {
+            w->k = l2_kind(w->x);
+            w->n = page_entries(w->x, w->k);
+            return true;
+        }
+    }
+    return false;
+}
+
+#define L2_WALK(w, table, from, to)                                       \
+    for (struct l2_walk w = { .t = (table), .i = (from), .lim = (to) };   \
+         l2_walk_load(&w); w.i += w.n)
 
 /* ---- L2 tables (pt_l2.c) -------------------------------------------------
  * Quarters of PG_TABLE pages. l2_reserve is the only step that can fail;

@@ -11,7 +11,7 @@ static u32 kernel_entry(u32 idx, paddr_t ram_base, u32 ram_size, paddr_t vt)
     const u32 dm = ATTR_READ | ATTR_WRITE | ATTR_EXECUTE | ATTR_PRIVILEGED |
                    ATTR_GLOBAL;
 
-    if (idx == VECTORS_VA >> 20)
+    if (idx == l1_index(VECTORS_VA))
         return vt | L1_TYPE_TABLE;
     if (va >= KERNEL_BASE && va < HEAP_BASE && pa >= ram_base &&
         pa + SZ_1M <= (u64)ram_base + ram_size)

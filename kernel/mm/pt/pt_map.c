@@ -49,13 +49,12 @@ static u32 l1_piece(const struct map_req *m, u64 v)
 /* True if the entries of the table l1d for [v, rend) are all zero. */
 static bool l2_empty(u32 l1d, u64 v, u64 rend)
 {
-    const u32 *t = l2_of(l1d);
+    u32 from = l2_index(v);
 
     if (*l2_count(l1d & L1_TABLE_ADDR) == 0)
         return true;
-    for (u32 i = l2_index(v); v < rend; v += SZ_4K, i++)
-        if (t[i])
-            return false;
+    L2_WALK(w, l2_of(l1d), from, from + (u32)((rend - v) >> 12))
+        return false;
     return true;
 }
 
@@ -212,7 +211,7 @@ int pt_map1(struct pt_root *r, vaddr_t va, paddr_t pa, u32 size, u32 attrs)
 /* See pagetable.h. */
 int pt_table_map(struct pt_root *r, vaddr_t va, paddr_t *l2)
 {
-    u32 *l1 = l1_of(r), idx = va >> 20;
+    u32 *l1 = l1_of(r), idx = l1_index(va);
     paddr_t t;
 
     if (!in_span(r, va))

@@ -16,16 +16,9 @@ static void each_page(struct pt_root *r, u64 va, u64 end, page_fn fn,
 {
     L1_WALK(w, l1_of(r), va, end) {
         if (w.k == PK_TABLE) {
-            u32 *e = l2_of(w.d);
-            for (u64 v = w.v; v < w.next; v += SZ_4K) {
-                u32 i = l2_index(v), x = e[i];
-                enum pt_kind k2 = l2_kind(x);
-                if (k2 == PK_NONE)
-                    continue;
-                u32 n = page_entries(x, k2);
-                fn(&e[i], n, k2, (vaddr_t)v, ctx);
-                v += (n - 1) * SZ_4K;
-            }
+            u32 *e = l2_of(w.d), from = l2_index(w.v);
+            L2_WALK(p, e, from, from + (u32)((w.next - w.v) >> 12))
+                fn(&e[p.i], p.n, p.k, (w.idx << 20) | (p.i << 12), ctx);
         } else if (w.k != PK_NONE) {
             u32 n = page_entries(w.d, w.k);
             fn(&w.l1[w.idx], n, w.k, (vaddr_t)w.v, ctx);

@@ -37,7 +37,7 @@ int pt_table_unmap(struct pt_root *r, vaddr_t va, u32 *unmapped)
     struct frame_run fr = { 0, 0 };
     u32 bytes = 0;
 
-    if (!in_span(r, va) || l1_kind(l1_of(r)[va >> 20]) != PK_TABLE)
+    if (!in_span(r, va) || l1_kind(l1_of(r)[l1_index(va)]) != PK_TABLE)
         return E_NOT_MAPPED;
     tlb_begin(&b, r);
     pt_clear(r, base, base + SZ_1M, &b, &fr, &bytes);

@@ -41,14 +41,18 @@ int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
 
     end = end < span_end(r) ? end : span_end(r);
     L1_WALK(w, l1_of(r), v, end) {
-        u32 d = w.d;
-        enum pt_kind k = w.k;
-        if (k == PK_TABLE) {
-            d = l2_of(d)[l2_index(w.v)];
-            k = l2_kind(d);
-            w.next = w.v + SZ_4K;
-        }
-        if (entry_of(d, k, (vaddr_t)w.v, &e)) {
+        if (w.k == PK_TABLE) {
+            u32 from = l2_index(w.v);
+            L2_WALK(p, l2_of(w.d), from, from + (u32)((w.next - w.v) >> 12)) {
+                vaddr_t va = (w.idx << 20) | (p.i << 12);
+                if (!entry_of(p.x, p.k, va, &e))
+                    continue;
+                int rc = fn(&e, ctx);
+                if (rc)
+                    return rc;
+                p.n = (u32)(((u64)e.va + e.size - va) >> 12);  /* to its end */
+            }
+        } else if (entry_of(w.d, w.k, (vaddr_t)w.v, &e)) {
             int rc = fn(&e, ctx);
             if (rc)
                 return rc;
