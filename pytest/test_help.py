@@ -166,10 +166,12 @@ def test_reason_of_a_too_long_and_a_non_printable_line(shared_target):
 
 def arg_kind(name: str) -> str:
     """grammar.h's naming rule, which the rig's completion relies on."""
+    if name.endswith("..."):
+        return "rest"
     return {"attrs": "attrs", "user": "word", "write": "word", "command": "name"}.get(name, "num")
 
 
-GOOD = {"num": "0x1000", "attrs": "read", "name": "map"}
+GOOD = {"num": "0x1000", "attrs": "read", "name": "map", "rest": "info"}
 WRONG = {"num": "read", "attrs": "0x1000", "name": "0x1000", "word": "bogus"}
 
 
@@ -193,6 +195,8 @@ def test_each_argument_of_help_has_the_kind_its_name_says(shared_target):
     tried = 0
     for words, args in help_forms(s):
         for i, (name, kind, _) in enumerate(args):
+            if kind == "rest":      # any request: its own reply (test_smp.py)
+                continue
             line = words + [name if k == "word" else GOOD[k] for _, k, _ in args[:i]]
             line.append(WRONG[kind])
             r = s.request(" ".join(line))

@@ -100,6 +100,8 @@ class QemuConfig:
     #: TCP transport: where QEMU listens (port None: launch picks a free one).
     host: str = "127.0.0.1"
     port: Optional[int] = None
+    #: CPUs (-smp; PROTOCOL.md "Multiple CPUs": 1..4); 1 adds nothing.
+    cpus: int = 1
 
     kind = "qemu"
 
@@ -139,6 +141,7 @@ class QemuConfig:
             "-nodefaults", "-display", "none", "-kernel", str(self.kernel),
             "-chardev", self.chardev(),
             "-semihosting-config", "enable=on,target=native,chardev=s0",
+            *(["-smp", str(self.cpus)] if self.cpus != 1 else []),
             *self.extra_args,
         ]
 
@@ -181,6 +184,8 @@ class HostConfig:
     transport: str = "stdio"
     extra_args: tuple[str, ...] = ()
     cwd: Path = REPO_ROOT
+    #: Simulated CPUs (vmsim --cpus, 1..4); 1 adds nothing.
+    cpus: int = 1
 
     kind = "host"
 
@@ -199,7 +204,8 @@ class HostConfig:
     def argv(self) -> list[str]:
         """The exact argv that launches this configuration."""
         ram = ["--ram", str(self.ram)] if self.ram is not None else []
-        return [str(self.vmsim), *self.extra_args, *ram]
+        cpus = ["--cpus", str(self.cpus)] if self.cpus != 1 else []
+        return [str(self.vmsim), *self.extra_args, *ram, *cpus]
 
     def exec_argv(self) -> list[str]:
         """argv with the program made absolute (it runs in `cwd`)."""

@@ -27,12 +27,12 @@ from typing import Iterable, Optional
 
 from .reply import ATTRS
 
-NUM, ATTRS_ARG, USER, WRITE, COMMAND = "num", "attrs", "user", "write", "command"
+NUM, ATTRS_ARG, USER, WRITE, COMMAND, REQUEST = "num", "attrs", "user", "write", "command", "request"
 #: Argument kinds that are a literal word.
 LITERALS = (USER, WRITE)
 HELP_FILE = Path(__file__).resolve().parent / "help.txt"
 
-_ARG_RE = re.compile(r"^(<([a-z_]+)>|\[([a-z_]+)\])$")
+_ARG_RE = re.compile(r"^(<([a-z_]+(?:\.\.\.)?)>|\[([a-z_]+)\])$")
 _RECORD_RE = re.compile(r"^- cmd=(\S+) -- (.*)$")
 
 
@@ -68,6 +68,8 @@ def _kind(name: str) -> str:
         return ATTRS_ARG
     if name == "command":
         return COMMAND
+    if name.endswith("..."):       # `cpu <n> <request...>`: a whole request
+        return REQUEST
     return name if name in LITERALS else NUM
 
 
@@ -160,7 +162,13 @@ class Grammar:
         form = self.form_for(done)
         if form is None:
             return []
-        kind = form.kind_at(len(done) - len(form.words))
+        at = len(done) - len(form.words)
+        kinds = form.required + form.optional
+        if REQUEST in kinds and at >= kinds.index(REQUEST):
+            # `cpu <n> <request...>`: the rest is a request of its own.
+            inner = done[len(form.words) + kinds.index(REQUEST):]
+            return self.complete(" ".join(inner + [prefix]))
+        kind = form.kind_at(at)
         if kind == COMMAND:
             return [c for c in self.commands if c.startswith(prefix)]
         if kind == ATTRS_ARG:

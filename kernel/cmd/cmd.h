@@ -27,6 +27,7 @@ extern const struct command cmd_peek, cmd_poke, cmd_fill, cmd_sum,
     cmd_exec, cmd_cache;                                     /* cmd_access.c */
 extern const struct command cmd_heap, cmd_kmalloc, cmd_kfree,
     cmd_physmap;                                             /* cmd_kspace.c */
+extern const struct command cmd_cpu, cmd_cpus;                /* cmd_cpu.c */
 
 /* Runs one request line (already checked for length and bytes). */
 void cmd_dispatch(char *line);

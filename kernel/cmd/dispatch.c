@@ -11,6 +11,7 @@ const struct command *const grammar[] = {
     &cmd_translate, &cmd_hwtranslate, &cmd_pt,
     &cmd_peek, &cmd_poke, &cmd_fill, &cmd_sum, &cmd_exec, &cmd_cache,
     &cmd_heap, &cmd_kmalloc, &cmd_kfree, &cmd_physmap,
+    &cmd_cpu, &cmd_cpus,
     0,
 };
 

@@ -191,6 +191,14 @@ static int parse_args(const struct command *c, const struct form *f,
             why_usage(c, f);
             return E_BAD_ARG;
         }
+        if (s->kind == ARG_REST) {     /* the last argument: all that is left */
+            a->rest = &rq->argv[i];
+            a->rest_n = rq->argc - i;
+            a->tok[k] = rq->argv[i];
+            a->given |= 1u << k;
+            i = rq->argc;
+            continue;
+        }
         int rc = parse_value(s, rq->argv[i], &a->v[k]);
         if (rc)
             return rc;
@@ -223,6 +231,8 @@ int grammar_parse(const struct request *rq, struct args *a)
     }
     a->given = 0;
     a->alt = 0;
+    a->rest = 0;
+    a->rest_n = 0;
     if (rq->too_many) {
         why("more than 16 tokens: no command takes that many");
         return E_BAD_ARG;

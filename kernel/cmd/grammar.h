@@ -13,13 +13,16 @@
  *   ARG_NAME   any other token, kept as text (`help <command>`)
  *   ARG_WORD   a literal keyword (`user`, `write`): optional, after the
  *              positional arguments, any order, each at most once
+ *   ARG_REST   the rest of the line, one token at least, kept as tokens
+ *              (`cpu <n> <request...>`); only as the last argument
  *
  * Positional arguments are the required ones, then the optional ones, in
  * order. A usage line (help) shows a required argument as <name>, an
  * optional one or a word as [name]; names are chosen so that a reader of
  * help (the rig's completion) can tell the kinds: an attribute list is
  * always `attrs`, the words are `user` and `write`, a command name is
- * `command`, and every other name is a number; a subcommand `a|b|c` is
+ * `command`, a name ending in `...` is the rest of the line (a request),
+ * and every other name is a number; a subcommand `a|b|c` is
  * a choice of words. grammar_parse() matches a request to a form and fills struct args
  * with typed values, so a handler never sees a token; every grammar error
  * is E_BAD_ARG (or E_BAD_COMMAND) with a reason naming the argument. The
@@ -32,7 +35,7 @@
 
 #define ARGS_MAX 4
 
-enum arg_kind { ARG_NUM, ARG_ATTRS, ARG_NAME, ARG_WORD };
+enum arg_kind { ARG_NUM, ARG_ATTRS, ARG_NAME, ARG_WORD, ARG_REST };
 
 struct arg_spec {
     const char *name;   /* usage name (`va` in <va>); for ARG_WORD the word */
@@ -52,6 +55,8 @@ struct args {
     u32 given;                 /* bit i: argument i was in the request */
     u32 alt;                   /* which alternative of the subcommand matched */
     const struct form *form;   /* the form (argument names, for reasons) */
+    char *const *rest;         /* ARG_REST: its tokens (0 if none), */
+    u32 rest_n;                /* and how many */
 };
 
 struct form {
@@ -76,6 +81,7 @@ struct command {
 #define OPT_ATTRS(n, d)  { n, ARG_ATTRS, true, 0, 0, d }
 #define OPT_NAME(n)      { n, ARG_NAME, true, 0, 0, 0 }
 #define WORD(w)          { w, ARG_WORD, true, 0, 0, 0 }
+#define REST(n)          { n, ARG_REST, false, 0, 0, 0 }
 #define FORMS(...)       ((const struct form[]){ __VA_ARGS__, { 0, 0, { { 0 } } } })
 
 /* Every command, in help's order (PROTOCOL.md's), NULL-terminated. */

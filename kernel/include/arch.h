@@ -83,21 +83,61 @@ u64 arch_time_ns(void);
  * so the next instruction fetch sees them). */
 void arch_pt_written(const void *p, u32 bytes);
 
-/* TLBIALL: every entry, every ASID, global or not. */
+/* TLB maintenance is broadcast: each of the four below is the inner-
+ * shareable form (ARMv7 MP extensions), acts on the TLB of every CPU and
+ * has completed there when it returns (DSB ISH). Every table change the
+ * core makes may be cached by any CPU, so the core calls these and no
+ * local form, except where arch_tlb_flush_all_local says why.
+ * Branch predictors are invalidated with them (BPIALLIS). */
+
+/* TLBIALLIS: every entry, every ASID, global or not, on every CPU. */
 void arch_tlb_flush_all(void);
-/* TLBIASID: every non-global entry tagged with asid. Global entries stay. */
+/* TLBIASIDIS: every non-global entry tagged with asid, on every CPU.
+ * Global entries stay. */
 void arch_tlb_flush_asid(u32 asid);
-/* TLBIMVA: the entries translating the page that holds va: non-global ones
- * tagged with asid, and global ones. Large pages: any va inside them. */
+/* TLBIMVAIS: the entries translating the page that holds va: non-global
+ * ones tagged with asid, and global ones, on every CPU. Large pages: any
+ * va inside them. */
 void arch_tlb_flush_va(vaddr_t va, u32 asid);
-/* TLBIMVAA: the entries translating the page that holds va, in every ASID. */
+/* TLBIMVAAIS: the entries translating the page that holds va, in every
+ * ASID, on every CPU. */
 void arch_tlb_flush_va_all_asids(vaddr_t va);
 
+/* TLBIALL (and BPIALL) on the calling CPU only. Local is enough for the
+ * one use it has: the flush an ASID rollover leaves pending on each CPU
+ * (asid.c), done by that CPU itself before it next switches to another
+ * ASID. What it removes are entries tagged with old-generation ASIDs,
+ * which only this CPU's TLB holds for this CPU; every other CPU does its
+ * own, and no table changed, so nothing needs to reach them. */
+void arch_tlb_flush_all_local(void);
+
 /* Makes l1 (8 KiB aligned, for 0..0x7fffffff) the TTBR0 table with asid as
- * the current ASID (CONTEXTIDR). Does not flush the TLB: ASIDs keep the
- * address spaces apart, and rollover is the caller's business. l1 == 0
- * with asid 0 means "no user address space": TTBR0 walks are disabled. */
+ * the current ASID (CONTEXTIDR) of the calling CPU. Does not flush the
+ * TLB: ASIDs keep the address spaces apart, and rollover is the caller's
+ * business. l1 == 0 with asid 0 means "no user address space": TTBR0
+ * walks are disabled. */
 void arch_switch_ttbr0(paddr_t l1, u32 asid);
+
+/* ---- CPUs -------------------------------------------------------------------
+ * arch_boot.cpus CPUs (1..ARCH_CPUS_MAX) run with the MMU on, the kernel's
+ * TTBR1 and the same vector page; each has its own TTBR0, ASID, TLB and
+ * stacks. CPU 0 boots, calls kmain and reads the channel; the others wait
+ * until CPU 0 hands them a call. Kernel code runs on one CPU at a time:
+ * the caller of arch_cpu_call waits for it. That handoff is the core's only
+ * lock, so the core's state needs no other. */
+#define ARCH_CPUS_MAX 4u
+
+/* The CPU running the caller: 0 .. arch_boot.cpus - 1. Never fails. */
+u32 arch_cpu_id(void);
+
+/* Runs fn(arg) on CPU cpu and returns once fn has returned there; with
+ * cpu == arch_cpu_id(), simply calls it. Called by CPU 0 only. While fn
+ * runs, CPU 0 carries what it writes (arch_write: replies go out through
+ * CPU 0's channel, in order) and its arch_exit/arch_panic. Memory: all
+ * CPU 0 wrote before the call is visible to fn, all fn wrote is visible
+ * to CPU 0 after it. Guarded accesses work in fn as on CPU 0. Returns 0,
+ * or E_BAD_ARG if cpu is not a running CPU. Does not allocate or flush. */
+int arch_cpu_call(u32 cpu, void (*fn)(void *), void *arg);
 
 /* ---- caches ------------------------------------------------------------- */
 

@@ -33,5 +33,6 @@ int mm_init(const struct arch_boot *b)
     u32 id;
     if (!rc) rc = vm_as_new(&id);
     if (!rc) rc = vm_as_switch(id);
+    if (!rc) rc = vm_cpus_start(id, b->cpus);   /* current on every CPU */
     return rc;
 }

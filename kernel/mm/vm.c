@@ -24,7 +24,12 @@ struct vm_as {
 static struct {
     const struct pt_root *kernel;  /* id 0: the kernel's half (mm's) */
     struct vm_as as[VM_AS_MAX];    /* index = id; as[0] unused */
-    u32 current;                   /* current user address space, >= 1 */
+    /* Per CPU: its current user address space (>= 1 once it switched;
+     * what its TTBR0 and ASID hold). Kernel code runs on one CPU at a
+     * time (arch.h), so each CPU reads and writes its own slot and any
+     * CPU may read the others'. */
+    u32 current[ARCH_CPUS_MAX];
+    u32 cpus;                      /* CPUs running (vm_cpus_start) */
     u32 top;                       /* no live space has an id >= top */
     struct vg_set set;             /* scratch: the spaces a global request
                                       acts on (filled by spaces()) */
@@ -35,9 +40,14 @@ void vm_init(const struct pt_root *kernel)
     for (u32 i = 0; i < VM_AS_MAX; i++)
         vm.as[i].live = false;
     vm.kernel = kernel;
-    vm.current = 0;
+    for (u32 c = 0; c < ARCH_CPUS_MAX; c++)
+        vm.current[c] = 0;
+    vm.cpus = 1;
     vm.top = 1;
 }
+
+/* The calling CPU's current address space. */
+static u32 cur(void) { return vm.current[arch_cpu_id()]; }
 
 /* The root of a live user address space, its TLB tag brought up to date:
  * an ASID from an earlier generation tags nothing (rollover flushed it). */
@@ -84,7 +94,41 @@ const struct pt_root *vm_root(u32 id)
     return user_as(id) ? root_of(id) : 0;
 }
 
-u32 vm_as_current(void) { return vm.current; }
+u32 vm_as_current(void) { return cur(); }
+
+u32 vm_as_current_on(u32 cpu)
+{
+    return cpu < vm.cpus ? vm.current[cpu] : 0;
+}
+
+u32 vm_cpus(void) { return vm.cpus; }
+
+/* arch_cpu_call target: switch the CPU it runs on to *(u32 *)id. */
+static void switch_here(void *id)
+{
+    KASSERT(vm_as_switch(*(u32 *)id) == 0);
+}
+
+int vm_cpus_start(u32 id, u32 cpus)
+{
+    if (!user_as(id) || cpus < 1 || cpus > ARCH_CPUS_MAX)
+        return E_BAD_ARG;
+    vm.cpus = cpus;
+    for (u32 c = 1; c < cpus; c++) {
+        int rc = arch_cpu_call(c, switch_here, &id);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+bool vm_as_busy(u32 id)
+{
+    for (u32 c = 0; c < vm.cpus; c++)
+        if (vm.current[c] == id)
+            return true;
+    return false;
+}
 
 u32 vm_as_next(u32 after)
 {
@@ -127,8 +171,8 @@ int vm_as_new(u32 *id)
     /* Every global user page is in every space (vm_global.h): copy them
      * from the current one; on failure the new space goes again, so
      * nothing has changed. */
-    if (vm.current && user_as(vm.current)) {
-        rc = vg_copy(&vm.as[n].root, n, root_of(vm.current), vm.current);
+    if (cur() && user_as(cur())) {
+        rc = vg_copy(&vm.as[n].root, n, root_of(cur()), cur());
         if (rc) {
             u32 freed = 0;
             pt_destroy(&vm.as[n].root, &freed);
@@ -150,7 +194,7 @@ int vm_as_switch(u32 id)
         return E_BAD_AS;
     asid_acquire(&a->asid, &a->gen);
     arch_switch_ttbr0(a->root.l1, a->asid);
-    vm.current = id;
+    vm.current[arch_cpu_id()] = id;
     return 0;
 }
 
@@ -159,7 +203,7 @@ int vm_as_destroy(u32 id, u32 *freed)
     struct vm_as *a = user_as(id);
     if (!a)
         return E_BAD_AS;
-    if (id == vm.current)
+    if (vm_as_busy(id))        /* current on some CPU: its TTBR0 walks it */
         return E_BUSY;
     struct pt_root *r = root_of(id);
     /* pt_destroy flushes what the space may have cached (tagged entries
@@ -176,11 +220,36 @@ int vm_as_destroy(u32 id, u32 *freed)
     return 0;
 }
 
+int vm_check_cpus(const char **what)
+{
+    for (u32 c = 0; c < vm.cpus; c++) {
+        struct asid_cpu ci, cj;
+        const struct vm_as *a = user_as(vm.current[c]);
+        asid_cpu_info(c, &ci);
+        if (!a || ci.running != a->asid) {   /* TTBR0/ASID out of step */
+            *what = "asid_running";
+            return E_CORRUPT;
+        }
+        for (u32 d = c + 1; d < vm.cpus; d++) {
+            asid_cpu_info(d, &cj);
+            if (vm.current[d] != vm.current[c] && cj.running == ci.running) {
+                *what = "asid_shared";      /* one ASID, two spaces */
+                return E_CORRUPT;
+            }
+        }
+    }
+    return 0;
+}
+
 int vm_asid_limit(u32 n)
 {
+    /* Below the CPU count a rollover might find every ASID running on
+     * some other CPU (reserved) and none to hand out. */
+    if (n < vm.cpus)
+        return E_BAD_ARG;
     int rc = asid_set_limit(n);
     if (!rc)    /* a rollover left the running space stale: re-tag it now */
-        rc = vm_as_switch(vm.current);
+        rc = vm_as_switch(cur());
     return rc;
 }
 
@@ -419,21 +488,21 @@ int vm_pt_unmap_in(u32 id, vaddr_t va, u32 *unmapped)
 
 /* The commands' forms: the current address space. */
 int vm_map(vaddr_t va, paddr_t pa, u32 len, u32 attrs, u32 *entries)
-{ return vm_map_in(vm.current, va, pa, len, attrs, entries); }
+{ return vm_map_in(cur(), va, pa, len, attrs, entries); }
 int vm_map1(vaddr_t va, paddr_t pa, u32 size, u32 attrs)
-{ return vm_map1_in(vm.current, va, pa, size, attrs); }
+{ return vm_map1_in(cur(), va, pa, size, attrs); }
 int vm_unmap(vaddr_t va, u32 len, u32 *unmapped)
-{ return vm_unmap_in(vm.current, va, len, unmapped); }
+{ return vm_unmap_in(cur(), va, len, unmapped); }
 int vm_unmap1(vaddr_t va, struct pt_entry *was)
-{ return vm_unmap1_in(vm.current, va, was); }
+{ return vm_unmap1_in(cur(), va, was); }
 int vm_protect(vaddr_t va, u32 len, u32 attrs)
-{ return vm_protect_in(vm.current, va, len, attrs); }
+{ return vm_protect_in(cur(), va, len, attrs); }
 int vm_translate(vaddr_t va, struct pt_entry *e)
-{ return vm_translate_in(vm.current, va, e); }
+{ return vm_translate_in(cur(), va, e); }
 int vm_pt_map(vaddr_t va, paddr_t *l2)
-{ return vm_pt_map_in(vm.current, va, l2); }
+{ return vm_pt_map_in(cur(), va, l2); }
 int vm_pt_unmap(vaddr_t va, u32 *unmapped)
-{ return vm_pt_unmap_in(vm.current, va, unmapped); }
+{ return vm_pt_unmap_in(cur(), va, unmapped); }
 
 /* ---- TLB maintenance on request ----------------------------------------- */
 
@@ -457,7 +526,7 @@ void vm_flush_page(vaddr_t va)
     if (va >= USER_TOP)
         arch_tlb_flush_va_all_asids(va);   /* the kernel's entries are global */
     else
-        arch_tlb_flush_va(va, root_of(vm.current)->asid);
+        arch_tlb_flush_va(va, root_of(cur())->asid);
 }
 
 /* ---- growth -------------------------------------------------------------- */
@@ -482,7 +551,7 @@ static u32 grow_attrs(u32 id, vaddr_t page)
  * write; the software attributes are committed only once it has. */
 int vm_grow(vaddr_t va, paddr_t *frame)
 {
-    u32 id = vm.current;
+    u32 id = cur();
     vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
     if (page >= USER_TOP)
         return E_RANGE;

@@ -48,9 +48,10 @@ void vm_init(const struct pt_root *kernel);
  *                gone again: nothing changed) */
 int  vm_as_new(u32 *id);
 
-/* Makes id current: acquires a live ASID for it if it has none (which may
- * roll the generation over: then the whole TLB is flushed) and points
- * TTBR0 at its L1 with that ASID. Allocates nothing.
+/* Makes id the calling CPU's current space: acquires a live ASID for it
+ * if it has none (which may roll the generation over: asid.h) and points
+ * this CPU's TTBR0 at its L1 with that ASID; a flush a rollover left
+ * pending on this CPU is done first (local TLBIALL). Allocates nothing.
  *   E_BAD_AS  id is not a live user address space */
 int  vm_as_switch(u32 id);
 
@@ -61,11 +62,26 @@ int  vm_as_switch(u32 id);
  * or ASID, per pagetable.h) before the ASID can be reused. *freed = pages
  * returned to pmm (L1, L2 table pages, grown frames).
  *   E_BAD_AS  id is not a live user address space (0 included)
- *   E_BUSY    id is the current address space */
+ *   E_BUSY    id is the current address space of some CPU */
 int  vm_as_destroy(u32 id, u32 *freed);
 
-/* The current user address space (>= 1 once mm_init has run). */
+/* The calling CPU's current user address space (>= 1 once mm_init has
+ * run). */
 u32  vm_as_current(void);
+
+/* CPU cpu's current address space (0 if no such CPU). */
+u32  vm_as_current_on(u32 cpu);
+/* True if id is current on some CPU. */
+bool vm_as_busy(u32 id);
+/* Boot: CPUs 1..cpus-1 switch to id too (arch_cpu_call), so that every
+ * CPU starts with the same current address space. E_BAD_ARG if id is not
+ * a user space or cpus is outside 1..ARCH_CPUS_MAX. */
+int  vm_cpus_start(u32 id, u32 cpus);
+/* CPUs running (1 until vm_cpus_start). */
+u32  vm_cpus(void);
+/* No two CPUs run different address spaces under one ASID, and each runs
+ * the ASID its address space holds. 0 or E_CORRUPT with *what. */
+int  vm_check_cpus(const char **what);
 
 /* Next live user address space id after `after` (0 to start), 0 at end. */
 u32  vm_as_next(u32 after);
@@ -81,10 +97,12 @@ struct vm_as_info { u32 id, asid, gen, mapped, tables; paddr_t l1; };
 int  vm_as_info(u32 id, struct vm_as_info *out);
 
 /* `asid limit n`: ASIDs from 1..n only from now on. If a live ASID lies
- * above n, rolls over (whole TLB flushed, every space's ASID stale) and
- * re-acquires one for the current space, so it stays tagged. Allocates
- * nothing.
- *   E_BAD_ARG  n < 2 or n > ASID_MAX (255) */
+ * above n, rolls over (every CPU marked to flush its whole TLB; this one
+ * does at once; every space's ASID stale but those other CPUs run) and
+ * re-acquires one for the calling CPU's current space, so it stays
+ * tagged. Allocates nothing.
+ *   E_BAD_ARG  n < 2, n > ASID_MAX (255), or n below the CPU count (a
+ *              rollover could then find every ASID running elsewhere) */
 int  vm_asid_limit(u32 n);
 
 /* The root of address space id (0 = the kernel's), for walks and checks,

@@ -168,6 +168,7 @@ static int check_roots(struct vm_check_counts *c, const char **what)
     }
     c->tables = l2 + spaces;
     if (!rc) rc = asid_check(live_asids, what);
+    if (!rc) rc = vm_check_cpus(what);
     if (!rc) rc = check_table_pages(l2, spaces, what);
     if (!rc) rc = check_globals(what);
     return rc;

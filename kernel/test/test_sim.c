@@ -310,6 +310,52 @@ TEST(asid_tagging)
     EXPECT_EQ(ld(0x00600000u, false, NULL), 0x5);
 }
 
+/* Runs val(va) on CPU c (the simulator's own switch of the running CPU). */
+static u32 val_on(u32 c, vaddr_t va)
+{
+    sim_set_cpu(c);
+    u32 v = val(va);
+    sim_set_cpu(0);
+    return v;
+}
+
+static u32 seen_on;
+static void note_cpu(void *p) { (void)p; seen_on = arch_cpu_id(); }
+
+/* Two CPUs: TTBR0/ASID and TLB each; local TLBIALL reaches one, the IS
+ * forms both; arch_cpu_call runs on the CPU asked for. */
+TEST(cpus_have_their_own_tlbs)
+{
+    struct sim_cpu_stats c0, c1;
+    two_spaces();
+    sim_set_cpus(2);
+    arch_boot_info(&boot);
+    EXPECT_EQ(boot.cpus, 2);
+    arch_switch_ttbr0(L1A, 1);
+    sim_set_cpu(1);
+    arch_switch_ttbr0(L1B, 2);
+    sim_set_cpu(0);
+    EXPECT_EQ(val_on(0, 0x00600000u), 0xa);         /* each its own space */
+    EXPECT_EQ(val_on(1, 0x00600000u), 0xb);
+    l1(L1B, 0x00600000u, d_section(0x40500000u, 3, false, true, 0));
+    put(0x40500000u, 0xc);
+    arch_tlb_flush_all_local();                     /* CPU 0's TLB only */
+    EXPECT_EQ(val_on(1, 0x00600000u), 0xb);         /* CPU 1: stale, as on silicon */
+    arch_tlb_flush_va(0x00600000u, 2);              /* TLBIMVAIS */
+    EXPECT_EQ(val_on(1, 0x00600000u), 0xc);
+    EXPECT_EQ(val_on(0, 0x00600000u), 0xa);
+    arch_tlb_flush_all();                           /* TLBIALLIS */
+    sim_get_cpu_stats(0, &c0);
+    sim_get_cpu_stats(1, &c1);
+    EXPECT_EQ(c0.tlbiall, 2);
+    EXPECT_EQ(c1.tlbiall, 1);
+    EXPECT_EQ(c0.tlb_entries + c1.tlb_entries, 0);
+    EXPECT_EQ(arch_cpu_call(1, note_cpu, 0), 0);
+    EXPECT_EQ(seen_on, 1);
+    EXPECT_EQ(arch_cpu_id(), 0);
+    EXPECT_EQ(arch_cpu_call(2, note_cpu, 0), E_BAD_ARG);
+}
+
 TEST(global_entries)
 {
     two_spaces();
@@ -494,5 +540,6 @@ int main(void)
     RUN(walk_cache);
     RUN(cache_sum_fill);
     RUN(reset_and_ram_size);
+    RUN(cpus_have_their_own_tlbs);
     return unit_report();
 }

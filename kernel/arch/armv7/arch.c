@@ -9,9 +9,10 @@
  *   DSB ISH after it: the invalidation itself has completed;
  *   ISB last: the instructions that follow (and their fetches) are
  *        translated with the new state.
- * TLB operations are the local (non-broadcast) forms: vmk runs on one CPU
- * (other CPUs of the DTB stay powered off); DSB ISH is a superset of the
- * NSH that the local forms need.
+ * TLB operations are the inner-shareable (broadcast) forms, TLBI*IS with
+ * BPIALLIS: every CPU (smp.c) may hold the entry a table change made
+ * stale, and the DSB ISH after them waits until every CPU has done them.
+ * The one local form (arch_tlb_flush_all_local) says why beside it.
  */
 #include "arch.h"
 #include "armv7.h"
@@ -37,6 +38,7 @@ BOOT_TEXT static void boot_describe(paddr_t dtb_hint)
         fi.ram_base = RAM_PA_DEFAULT;
         fi.ram_size = 64u << 20;        /* the least the protocol allows */
         fi.cpus = 1;
+        fi.psci_method = PSCI_NONE;     /* no DTB: no way to start others */
     }
     lo = fi.ram_base < RAM_PA_DEFAULT ? RAM_PA_DEFAULT : fi.ram_base;
     hi = fi.ram_base + fi.ram_size;
@@ -53,7 +55,7 @@ BOOT_TEXT static void boot_describe(paddr_t dtb_hint)
     boot_info.vectors_pa = (paddr_t)__vectors_start - PV_OFFSET;
     boot_info.text_base = ALIGN_DOWN(image, SZ_1M);     /* W^X (vmk.ld) */
     boot_info.text_end = (paddr_t)__text_end - PV_OFFSET;
-    boot_info.cpus = fi.cpus ? fi.cpus : 1;
+    boot_info.cpus = smp_boot(&fi);    /* the CPUs that run, CPU 0 included */
 }
 
 /* Boot only. Called by start.S at high addresses, stacks set, .bss clear,
@@ -101,19 +103,29 @@ void arch_pt_written(const void *p, u32 bytes)
 void arch_tlb_flush_all(void)
 {
     dsb(ishst);                 /* table writes done before the invalidation */
-    cp15_write(CP_TLBIALL, 0);
-    cp15_write(CP_BPIALL, 0);   /* predicted targets of the old translations */
-    dsb(ish);                   /* invalidation complete */
+    cp15_write(CP_TLBIALLIS, 0);
+    cp15_write(CP_BPIALLIS, 0); /* predicted targets of the old translations */
+    dsb(ish);                   /* invalidation complete on every CPU */
     isb();                      /* later fetches use the new translations */
+}
+
+/* See arch.h: local because only this CPU's old-generation entries are
+ * the target (the rollover's pending flush), and no table changed. */
+void arch_tlb_flush_all_local(void)
+{
+    cp15_write(CP_TLBIALL, 0);
+    cp15_write(CP_BPIALL, 0);   /* predictions made under old ASIDs */
+    dsb(nsh);                   /* the local invalidation has completed */
+    isb();                      /* later fetches use the new state */
 }
 
 /* See arch.h. */
 void arch_tlb_flush_asid(u32 asid)
 {
     dsb(ishst);                 /* table writes done before the invalidation */
-    cp15_write(CP_TLBIASID, asid & 0xff);
-    cp15_write(CP_BPIALL, 0);   /* predicted targets of the old translations */
-    dsb(ish);                   /* invalidation complete */
+    cp15_write(CP_TLBIASIDIS, asid & 0xff);
+    cp15_write(CP_BPIALLIS, 0); /* predicted targets of the old translations */
+    dsb(ish);                   /* invalidation complete on every CPU */
     isb();                      /* later fetches use the new translations */
 }
 
@@ -121,9 +133,9 @@ void arch_tlb_flush_asid(u32 asid)
 void arch_tlb_flush_va(vaddr_t va, u32 asid)
 {
     dsb(ishst);                 /* table writes done before the invalidation */
-    cp15_write(CP_TLBIMVA, (va & ~(PAGE_SIZE - 1)) | (asid & 0xff));
-    cp15_write(CP_BPIALL, 0);   /* predicted targets of the old translation */
-    dsb(ish);                   /* invalidation complete */
+    cp15_write(CP_TLBIMVAIS, (va & ~(PAGE_SIZE - 1)) | (asid & 0xff));
+    cp15_write(CP_BPIALLIS, 0); /* predicted targets of the old translation */
+    dsb(ish);                   /* invalidation complete on every CPU */
     isb();                      /* later fetches use the new translation */
 }
 
@@ -131,9 +143,9 @@ void arch_tlb_flush_va(vaddr_t va, u32 asid)
 void arch_tlb_flush_va_all_asids(vaddr_t va)
 {
     dsb(ishst);                 /* table writes done before the invalidation */
-    cp15_write(CP_TLBIMVAA, va & ~(PAGE_SIZE - 1));
-    cp15_write(CP_BPIALL, 0);   /* predicted targets of the old translation */
-    dsb(ish);                   /* invalidation complete */
+    cp15_write(CP_TLBIMVAAIS, va & ~(PAGE_SIZE - 1));
+    cp15_write(CP_BPIALLIS, 0); /* predicted targets of the old translation */
+    dsb(ish);                   /* invalidation complete on every CPU */
     isb();                      /* later fetches use the new translation */
 }
 
@@ -152,7 +164,8 @@ void arch_switch_ttbr0(paddr_t l1, u32 asid)
     cp15_write(CP_CONTEXTIDR, asid & 0xff);
     isb();                      /* new ASID in effect before the table changes */
     cp15_write(CP_TTBR0, l1 ? l1 | TTB_FLAGS : 0);
-    cp15_write(CP_BPIALL, 0);   /* predictions made in the old address space */
+    cp15_write(CP_BPIALL, 0);   /* predictions made in the old address space;
+                                   local: only this CPU switched */
     dsb(nsh);                   /* BPIALL complete */
     isb();                      /* new table in effect before walks resume */
     if (l1) {

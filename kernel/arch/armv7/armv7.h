@@ -79,6 +79,16 @@
 #define FSR_WNR (1 << 11)
 #define FSR_EXT (1 << 12)
 
+/* Stacks of each secondary CPU (smp.c), bytes, one block per CPU in this
+ * order: SVC, ABT, UND, IRQ, FIQ. */
+#define SMP_SVC_STACK  0x8000
+#define SMP_ABT_STACK  0x2000
+#define SMP_UND_STACK  0x1000
+#define SMP_IRQ_STACK  0x400
+#define SMP_FIQ_STACK  0x400
+#define SMP_STACKS     (SMP_SVC_STACK + SMP_ABT_STACK + SMP_UND_STACK + \
+                        SMP_IRQ_STACK + SMP_FIQ_STACK)
+
 /* Exception kinds: the vector slot, as passed to exc_dispatch(). */
 #define EXC_RESET  0
 #define EXC_UNDEF  1
@@ -135,6 +145,13 @@ _Static_assert(sizeof(struct exc_frame) == FRAME_SIZE, "frame layout");
 #define CP_ATS1CUR    "p15, 0, %0, c7, c8, 2"
 #define CP_ATS1CUW    "p15, 0, %0, c7, c8, 3"
 #define CP_DCCMVAU    "p15, 0, %0, c7, c11, 1"
+#define CP_MPIDR      "p15, 0, %0, c0, c0, 5"
+#define CP_BPIALLIS   "p15, 0, %0, c7, c1, 6"
+#define CP_TLBIALLIS  "p15, 0, %0, c8, c3, 0"
+#define CP_TLBIMVAIS  "p15, 0, %0, c8, c3, 1"
+#define CP_TLBIASIDIS "p15, 0, %0, c8, c3, 2"
+#define CP_TLBIMVAAIS "p15, 0, %0, c8, c3, 3"
+#define CP_TPIDRPRW   "p15, 0, %0, c13, c0, 4"
 #define CP_TLBIALL    "p15, 0, %0, c8, c7, 0"
 #define CP_TLBIMVA    "p15, 0, %0, c8, c7, 1"
 #define CP_TLBIASID   "p15, 0, %0, c8, c7, 2"
@@ -190,15 +207,39 @@ u32 arch_par_to_fsr(u32 par);
 u32 arch_ats(vaddr_t va, bool user, bool write);
 
 /* fdt.c: what the DTB says; 0, or -1 when the blob is not usable. */
+#define FDT_CPUS_MAX 4
+enum psci_method { PSCI_NONE = 0, PSCI_HVC = 1, PSCI_SMC = 2 };
+#define PSCI_0_2_CPU_ON 0x84000003u   /* SMC32 CPU_ON (PSCI 0.2 and later) */
 struct fdt_info {
     u64 ram_base;
     u64 ram_size;
     u32 cpus;
+    u32 cpu_mpidr[FDT_CPUS_MAX];  /* MPIDR affinity of /cpus/cpu@* (reg) */
+    u32 psci_method;              /* enum psci_method: the conduit */
+    u32 psci_cpu_on;              /* CPU_ON function id */
 };
 int fdt_parse(const void *blob, u32 max_bytes, struct fdt_info *out);
 
 /* boot */
 __attribute__((noreturn)) void arch_boot_main(paddr_t dtb_hint);
+
+/* semihost.c: n bytes to the channel, from CPU 0 (arch_write's body). */
+void semihost_write(const char *s, u32 n);
+
+/* smp.c: boot only: starts the CPUs the DTB lists through PSCI CPU_ON and
+ * waits until each runs; returns how many CPUs run (1 + the started). */
+u32 smp_boot(const struct fdt_info *fi);
+/* smp.c: on a secondary, the channel goes through CPU 0: these carry a
+ * line out and the exit code to it (they return once CPU 0 took them;
+ * smp_forward_exit never returns). */
+void smp_forward_write(const char *s, u32 n);
+__attribute__((noreturn)) void smp_forward_exit(int code);
+/* smp.c: entered by start.S on a secondary, MMU on, stacks set. */
+__attribute__((noreturn)) void smp_secondary_main(u32 cpu);
+extern u8 smp_stacks[];         /* SMP_STACKS bytes per secondary */
+/* start.S: a secondary's first instruction (physical address, MMU off;
+ * r0 = its CPU number). */
+extern char _secondary_start[];
 
 /* vmk.ld symbols (virtual addresses) */
 extern char __image_start[], __kernel_end[], __kernel_l1[], __vectors_start[];

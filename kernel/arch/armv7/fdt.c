@@ -1,7 +1,8 @@
 /*
  * fdt.c: the little of a flattened device tree that vmk needs (boot only):
  * the first /memory reg entry, with #address-cells/#size-cells from the
- * root, and the number of /cpus/cpu@* nodes.
+ * root, the number of /cpus/cpu@* nodes and the MPIDR affinity of each
+ * (their `reg`), and how to call PSCI (/psci: `method`, `cpu_on`).
  *
  * Every offset is checked against the blob's size before it is read, so a
  * damaged blob yields -1, never a fault.
@@ -22,6 +23,7 @@ struct fdt_walk {
     u32 depth;                  /* 1 = in the root node */
     u32 addr_cells, size_cells; /* the root's */
     bool in_memory, in_cpus;    /* current depth-2 node */
+    bool in_psci, in_cpu;       /* /psci; a /cpus/cpu@* node (depth 3) */
     bool have_mem;
 };
 
@@ -76,6 +78,16 @@ BOOT_TEXT static void on_prop(struct fdt_walk *w, const char *name, const u8 *va
         out->ram_base = read_cells(val, ac);
         out->ram_size = read_cells(val + 4 * ac, sc);
         w->have_mem = true;
+    } else if (w->depth == 3 && w->in_cpu && len >= 4 && str_eq(name, "reg") &&
+               out->cpus <= FDT_CPUS_MAX) {
+        out->cpu_mpidr[out->cpus - 1] = be32(val + len - 4);  /* low cell */
+    } else if (w->depth == 2 && w->in_psci && str_eq(name, "method")) {
+        if (len >= 4 && str_eq((const char *)val, "hvc"))
+            out->psci_method = PSCI_HVC;
+        else if (len >= 4 && str_eq((const char *)val, "smc"))
+            out->psci_method = PSCI_SMC;
+    } else if (w->depth == 2 && w->in_psci && len == 4 && str_eq(name, "cpu_on")) {
+        out->psci_cpu_on = be32(val);
     }
 }
 
@@ -89,11 +101,16 @@ BOOT_TEXT static int begin_node(struct fdt_walk *w, struct fdt_info *out)
         return -1;
     w->off += ALIGN_UP((u32)n + 1, 4);
     w->depth++;
+    w->in_cpu = false;
     if (w->depth == 2) {
         w->in_memory = node_is(name, "memory");
         w->in_cpus = str_eq(name, "cpus");
+        w->in_psci = str_eq(name, "psci");
     } else if (w->depth == 3 && w->in_cpus && node_is(name, "cpu")) {
         out->cpus++;
+        w->in_cpu = true;
+        if (out->cpus <= FDT_CPUS_MAX)   /* until `reg` says: the index */
+            out->cpu_mpidr[out->cpus - 1] = out->cpus - 1;
     }
     return 0;
 }
@@ -152,6 +169,8 @@ BOOT_TEXT int fdt_parse(const void *blob, u32 max_bytes, struct fdt_info *out)
 
     out->ram_base = out->ram_size = 0;
     out->cpus = 0;
+    out->psci_method = PSCI_NONE;
+    out->psci_cpu_on = PSCI_0_2_CPU_ON;
     if (max_bytes < 40 || header(blob, max_bytes, &w))
         return -1;
     while (rc == 0) {
@@ -162,8 +181,10 @@ BOOT_TEXT int fdt_parse(const void *blob, u32 max_bytes, struct fdt_info *out)
         w.off += 4;
         if (tok == FDT_BEGIN_NODE)
             rc = begin_node(&w, out);
-        else if (tok == FDT_END_NODE)
+        else if (tok == FDT_END_NODE) {
             rc = w.depth-- ? 0 : -1;
+            w.in_cpu = false;   /* cpu nodes have no subnodes we read */
+        }
         else if (tok == FDT_PROP)
             rc = prop(&w, out);
         else if (tok == FDT_END)

@@ -53,9 +53,19 @@ int arch_getc(void)
     return r0 < 0 ? -1 : r0;
 }
 
-/* See arch.h. Copies s into NUL-terminated chunks for SYS_WRITE0; a NUL
- * byte in s (which WRITE0 cannot carry) goes out by SYS_WRITEC. */
+/* See arch.h. Only CPU 0 talks to the channel: another CPU's bytes go
+ * to CPU 0 first (smp.c), which writes them here. */
 void arch_write(const char *s, u32 n)
+{
+    if (arch_cpu_id() != 0)
+        smp_forward_write(s, n);
+    else
+        semihost_write(s, n);
+}
+
+/* See armv7.h. Copies s into NUL-terminated chunks for SYS_WRITE0; a NUL
+ * byte in s (which WRITE0 cannot carry) goes out by SYS_WRITEC. */
+void semihost_write(const char *s, u32 n)
 {
     char buf[WRITE_CHUNK];
     u32 k = 0;
@@ -83,6 +93,8 @@ void arch_exit(int code)
 {
     u32 block[2] = { ADP_STOPPED_APPLICATION_EXIT, (u32)code & 0xff };
 
+    if (arch_cpu_id() != 0)
+        smp_forward_exit(code);     /* CPU 0 exits for us */
 #ifdef VMK_COVERAGE
     vmk_gcov_dump();                /* coverage build: the counters, before QEMU exits */
 #endif

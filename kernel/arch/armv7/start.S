@@ -10,7 +10,9 @@
  *   2. turn the MMU on (TTBCR.N = 1, DACR domain 0 client, high vectors)
  *      and jump to the linked (high) addresses;
  *   3. set the stacks of every mode, clear .bss, drop the identity map;
- *   4. call arch_boot_main (arch.c), which reads the DTB and calls kmain.
+ *   4. call arch_boot_main (arch.c), which reads the DTB, starts the other
+ *      CPUs (smp.c, PSCI CPU_ON into _secondary_start below) and calls
+ *      kmain.
  * Nothing is printed here. No exception may happen before the core maps
  * the vector page (pt_kernel_init): SCTLR.V points them at 0xffff0000.
  */
@@ -139,8 +141,86 @@ boot_high:
     dsb                                 @ the invalidation has completed
     isb                                 @ and later fetches see it
 
+    mov     r0, #0
+    mcr     p15, 0, r0, c13, c0, 4      @ TPIDRPRW: this is CPU 0 (arch_cpu_id)
+
     mov     r0, r10
     bl      arch_boot_main              @ never returns
+1:  wfi
+    b       1b
+    .ltorg
+
+/* A secondary CPU, from PSCI CPU_ON: at its physical address, MMU and
+ * caches off, SVC mode (the mode CPU 0 called from), r0 = the context id
+ * CPU 0 passed = this CPU's number (1..3). The kernel L1 is the live one
+ * CPU 0 runs on; the boot L1 still holds the identity map of the image
+ * (start.S wrote it, nothing clears or frees it: it lies below
+ * kernel_end), so the MMU goes on as on CPU 0, then the identity goes. */
+    .global _secondary_start
+_secondary_start:
+    cpsid   aif
+    cps     #MODE_SVC
+    mov     r10, r0                     @ CPU number
+    ldr     r11, =PV_OFFSET
+    ldr     r8, =__kernel_l1
+    sub     r8, r8, r11                 @ r8 = kernel L1 (PA)
+    ldr     r9, =__boot_l1
+    sub     r9, r9, r11                 @ r9 = boot L1 (PA)
+
+    mov     r0, #0
+    mcr     p15, 0, r0, c8, c7, 0       @ TLBIALL: nothing stale from reset (local: our TLB only)
+    mcr     p15, 0, r0, c7, c5, 0       @ ICIALLU
+    mcr     p15, 0, r0, c7, c5, 6       @ BPIALL
+    mcr     p15, 0, r0, c13, c0, 1      @ CONTEXTIDR: ASID 0
+    mov     r0, #TTBCR_N1
+    mcr     p15, 0, r0, c2, c0, 2       @ TTBCR: N = 1
+    orr     r0, r9, #TTB_FLAGS
+    mcr     p15, 0, r0, c2, c0, 0       @ TTBR0 = boot L1 (identity)
+    orr     r0, r8, #TTB_FLAGS
+    mcr     p15, 0, r0, c2, c0, 1       @ TTBR1 = kernel L1
+    mov     r0, #DACR_BOOT
+    mcr     p15, 0, r0, c3, c0, 0       @ DACR: domain 0 client
+    dsb                                 @ invalidations complete before the MMU is on
+    isb                                 @ table registers in effect before SCTLR.M
+
+    mrc     p15, 0, r0, c1, c0, 0
+    ldr     r1, =(SCTLR_A | SCTLR_WXN | SCTLR_UWXN | SCTLR_EE | SCTLR_TRE | SCTLR_AFE | SCTLR_TE)
+    bic     r0, r0, r1
+    ldr     r1, =(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_Z | SCTLR_V)
+    orr     r0, r0, r1
+    mcr     p15, 0, r0, c1, c0, 0       @ MMU, caches, branch prediction, high vectors
+    isb                                 @ fetch the next instruction through the MMU
+    ldr     pc, =secondary_high         @ identity -> linked address
+
+secondary_high:
+    ldr     r0, =smp_stacks
+    ldr     r1, =SMP_STACKS
+    sub     r2, r10, #1
+    mla     r0, r2, r1, r0              @ r0 = this CPU's stack block
+    cps     #MODE_ABT
+    add     sp, r0, #(SMP_SVC_STACK + SMP_ABT_STACK)
+    cps     #MODE_UND
+    add     sp, r0, #(SMP_SVC_STACK + SMP_ABT_STACK + SMP_UND_STACK)
+    cps     #MODE_IRQ
+    add     sp, r0, #(SMP_SVC_STACK + SMP_ABT_STACK + SMP_UND_STACK + SMP_IRQ_STACK)
+    cps     #MODE_FIQ
+    add     sp, r0, #(SMP_SVC_STACK + SMP_ABT_STACK + SMP_UND_STACK + SMP_IRQ_STACK + SMP_FIQ_STACK)
+    cps     #MODE_SVC
+    add     sp, r0, #SMP_SVC_STACK
+
+    mov     r0, #(TTBCR_N1 | TTBCR_PD0)
+    mcr     p15, 0, r0, c2, c0, 2       @ TTBCR.PD0 = 1: no user table until the core sets one
+    isb                                 @ PD0 in effect: no walk can refill what we flush
+    mov     r0, #0
+    mcr     p15, 0, r0, c2, c0, 0       @ TTBR0 = 0
+    mcr     p15, 0, r0, c8, c7, 0       @ TLBIALL (local: only our TLB cached the identity)
+    mcr     p15, 0, r0, c7, c5, 6       @ BPIALL: predictions made through the identity
+    dsb     nsh                         @ the local invalidations have completed
+    isb                                 @ and later fetches see them
+    mcr     p15, 0, r10, c13, c0, 4     @ TPIDRPRW: this CPU's number (arch_cpu_id)
+
+    mov     r0, r10
+    bl      smp_secondary_main          @ never returns
 1:  wfi
     b       1b
     .ltorg

@@ -80,7 +80,8 @@ u64 arch_time_ns(void)
 void arch_panic(const char *why)
 {
     printf("! panic reason=%s ttbr0=0x%x ttbr1=0x%x asid=%u dacr=0x%x\n",
-           why ? why : "unknown", sim.ttbr0, sim.ttbr1, sim.asid, sim.dacr);
+           why ? why : "unknown", sim_cur()->ttbr0, sim.ttbr1,
+           sim_cur()->asid, sim.dacr);
     fflush(stdout);
     if (sim.panic_abort)
         abort();

@@ -113,11 +113,10 @@ void sim_reset(u32 ram_size, u32 tlb_entries)
     sim.panic_abort = panic_abort;
     ram_setup(ram_size);
 
-    tlb_reset(tlb_entries ? tlb_entries : SIM_TLB_DEFAULT);
+    sim.tlb_entries = tlb_entries ? tlb_entries : SIM_TLB_DEFAULT;
     boot_layout();
-    sim.ttbr0 = 0;
+    sim_set_cpus(1);
     sim.ttbr1 = sim.boot.kernel_l1;
-    sim.asid = 0;
     sim.dacr = 0x00000001u;
     clock_gettime(CLOCK_MONOTONIC, &sim.t0);
 }
@@ -156,13 +155,62 @@ void sim_set_dacr(u32 dacr)
     sim.dacr = dacr;
 }
 
-/* Current TTBR0 table and ASID. */
+/* The running CPU's TTBR0 table and ASID. */
 void sim_get_ttbr0(paddr_t *l1, u32 *asid)
 {
     if (l1)
-        *l1 = sim.ttbr0;
+        *l1 = sim_cur()->ttbr0;
     if (asid)
-        *asid = sim.asid;
+        *asid = sim_cur()->asid;
+}
+
+/* ---- CPUs ------------------------------------------------------------------ */
+
+/* See sim.h. */
+void sim_set_cpus(u32 n)
+{
+    if (n < 1 || n > SIM_CPUS_MAX) {
+        fprintf(stderr, "vmsim: bad CPU count %u\n", n);
+        exit(2);
+    }
+    for (u32 c = 0; c < SIM_CPUS_MAX; c++) {
+        sim.cpu[c].ttbr0 = 0;
+        sim.cpu[c].asid = 0;
+        sim.cpu[c].tlbiall = 0;
+        tlb_reset(&sim.cpu[c].tlb, sim.tlb_entries);
+    }
+    sim.ncpus = n;
+    sim.cur = 0;
+    sim.boot.cpus = n;
+}
+
+/* See sim.h. */
+void sim_set_cpu(u32 n)
+{
+    if (n < sim.ncpus)
+        sim.cur = n;
+}
+
+/* See arch.h. */
+u32 arch_cpu_id(void)
+{
+    return sim.cur;
+}
+
+/* See arch.h. The simulated CPUs share the host thread: the call is the
+ * switch of the running CPU for its duration, so what CPU cpu does (its
+ * TLB fills, its TTBR0) happens on it, and the order of steps is the
+ * order of requests. */
+int arch_cpu_call(u32 cpu, void (*fn)(void *), void *arg)
+{
+    u32 self = sim.cur;
+
+    if (cpu >= sim.ncpus)
+        return E_BAD_ARG;
+    sim.cur = cpu;
+    fn(arg);
+    sim.cur = self;
+    return 0;
 }
 
 /* Makes arch_panic abort() (on) or exit(70) (off). Survives sim_reset. */

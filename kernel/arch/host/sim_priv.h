@@ -65,6 +65,25 @@ struct sim_wc_entry {
     u32     l1d;     /* the descriptor as read (bits[1:0] == 01) */
 };
 
+/* One CPU's TLB and walk cache. tlb[0..n) used; hand is the round-robin
+ * eviction hand. Entries leave only by a flush or by eviction. */
+struct sim_tlb {
+    struct sim_tlb_entry e[SIM_TLB_MAX];
+    u32 n, hand;
+    /* Walk cache, same rules; wc_hand its eviction hand. */
+    struct sim_wc_entry wc[SIM_WALK_ENTRIES];
+    u32 wc_hand;
+};
+
+/* One simulated CPU: its translation registers and its own TLB. */
+struct sim_cpu {
+    /* TTBCR.N = 1: VA < USER_TOP walks ttbr0. */
+    paddr_t ttbr0;   /* 8 KiB-aligned L1, or 0: TTBR0 walks disabled (PD0) */
+    u32     asid;    /* CONTEXTIDR.ASID, 0..255 */
+    struct sim_tlb tlb;
+    u64     tlbiall; /* full invalidations this TLB received (local or IS) */
+};
+
 struct sim_machine {
     /* Physical RAM: ram[i] is physical SIM_RAM_BASE + i, i < ram_size.
      * Kept (re-zeroed) across resets of the same size. */
@@ -73,26 +92,26 @@ struct sim_machine {
 
     struct arch_boot boot;   /* what arch_boot_info reports */
 
-    /* Translation registers. TTBCR.N = 1: VA < USER_TOP walks ttbr0. */
-    paddr_t ttbr0;   /* 8 KiB-aligned L1, or 0: TTBR0 walks disabled (PD0) */
-    paddr_t ttbr1;   /* == boot.kernel_l1, always */
-    u32     asid;    /* CONTEXTIDR.ASID, 0..255 */
-    u32     dacr;    /* two bits per domain: 00 none, 01 client, 11 manager */
+    /* CPUs: cpu[0..ncpus) exist; cur is the one running now. Which CPU
+     * runs is decided by the caller (arch_cpu_call, sim_set_cpu), never
+     * by the host's scheduler, so every interleaving replays. */
+    struct sim_cpu cpu[SIM_CPUS_MAX];
+    u32 ncpus, cur;
+    u32 tlb_entries;         /* size of every CPU's TLB */
 
-    /* TLB: tlb[0..tlb_n) used; tlb_hand is the round-robin eviction hand.
-     * Entries leave only by a flush or by eviction. */
-    struct sim_tlb_entry tlb[SIM_TLB_MAX];
-    u32 tlb_n, tlb_hand;
-    /* Walk cache, same rules; wc_hand its eviction hand. */
-    struct sim_wc_entry wc[SIM_WALK_ENTRIES];
-    u32 wc_hand;
+    paddr_t ttbr1;   /* == boot.kernel_l1, always, on every CPU */
+    u32     dacr;    /* two bits per domain: 00 none, 01 client, 11 manager;
+                        the same on every CPU (a test control) */
 
-    struct sim_stats stats;
+    struct sim_stats stats;  /* machine-wide; an IS operation counts once */
     struct timespec  t0;     /* CLOCK_MONOTONIC at reset */
     bool panic_abort;        /* a setting: sim_reset keeps it */
 };
 
 extern struct sim_machine sim;
+
+/* The CPU running now. */
+static inline struct sim_cpu *sim_cur(void) { return &sim.cpu[sim.cur]; }
 
 /* sim.c: host pointer to [pa, pa+len) if all of it is RAM, else NULL. */
 u8 *sim_ram_ptr(paddr_t pa, u32 len);
@@ -106,6 +125,7 @@ u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x);
  * privilege user against x and the current DACR. 0 or a FS_* code. */
 u32 sim_check(const struct sim_xlat *x, u32 access, bool user);
 
+/* tlb.c: these four act on the running CPU's TLB and ASID. */
 /* tlb.c: the entry translating va under the current ASID, or NULL (a miss).
  * Counts hits and misses. */
 const struct sim_xlat *tlb_lookup(vaddr_t va);
@@ -123,7 +143,7 @@ void tlb_conflict_fill(const struct sim_tlb_entry *t, u32 n,
                        const struct sim_xlat *x, u32 asid);
 void tlb_conflict_hit(const struct sim_tlb_entry *t, u32 n, u32 hit,
                       vaddr_t va, u32 asid);
-/* tlb.c: empties TLB and walk cache and sets the TLB size (1..SIM_TLB_MAX). */
-void tlb_reset(u32 entries);
+/* tlb.c: empties t's TLB and walk cache and sets its size (1..SIM_TLB_MAX). */
+void tlb_reset(struct sim_tlb *t, u32 entries);
 
 #endif

@@ -18,6 +18,11 @@
  * ones tagged with the ASID current at the walk, TTBR1 ones shared by all
  * ASIDs (like global entries). Flushes drop them as they drop TLB entries:
  * by VA (the region holding va), by ASID (TTBR0 ones), all.
+ *
+ * Every CPU has its own struct sim_tlb; lookups and fills use the running
+ * CPU's. The maintenance operations of arch.h are the inner-shareable
+ * (broadcast) forms and reach every CPU's TLB; arch_tlb_flush_all_local
+ * reaches the running CPU's only, as TLBIALL does on silicon.
  */
 #include "sim_priv.h"
 
@@ -41,17 +46,18 @@ static bool sel_tag(bool global, u32 tag, enum sel_mode mode, u32 asid)
     }
 }
 
-static bool tlb_free(u32 i) { return !sim.tlb[i].valid; }
-static bool wc_free(u32 i)  { return !sim.wc[i].valid; }
+static bool tlb_free(const struct sim_tlb *t, u32 i) { return !t->e[i].valid; }
+static bool wc_free(const struct sim_tlb *t, u32 i)  { return !t->wc[i].valid; }
 
-/* Slot for a new entry among n: the first free one from *hand on, else
- * the one under *hand (eviction); *hand moves past the slot taken. */
-static u32 take_slot(u32 n, u32 *hand, bool (*is_free)(u32))
+/* Slot for a new entry among n of t: the first free one from *hand on,
+ * else the one under *hand (eviction); *hand moves past the slot taken. */
+static u32 take_slot(const struct sim_tlb *t, u32 n, u32 *hand,
+                     bool (*is_free)(const struct sim_tlb *, u32))
 {
     u32 slot = *hand;
 
     for (u32 i = 0; i < n; i++) {
-        if (is_free((*hand + i) % n)) {
+        if (is_free(t, (*hand + i) % n)) {
             slot = (*hand + i) % n;
             break;
         }
@@ -60,31 +66,34 @@ static u32 take_slot(u32 n, u32 *hand, bool (*is_free)(u32))
     return slot;
 }
 
-/* Empties TLB and walk cache; the TLB gets entries slots (clamped). */
-void tlb_reset(u32 entries)
+/* Empties t's TLB and walk cache; the TLB gets entries slots (clamped). */
+void tlb_reset(struct sim_tlb *t, u32 entries)
 {
     if (entries == 0)
         entries = 1;
     if (entries > SIM_TLB_MAX)
         entries = SIM_TLB_MAX;
     for (u32 i = 0; i < SIM_TLB_MAX; i++)
-        sim.tlb[i].valid = false;
+        t->e[i].valid = false;
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++)
-        sim.wc[i].valid = false;
-    sim.tlb_n = entries;
-    sim.tlb_hand = 0;
-    sim.wc_hand = 0;
+        t->wc[i].valid = false;
+    t->n = entries;
+    t->hand = 0;
+    t->wc_hand = 0;
 }
 
 /* See sim_priv.h. */
 const struct sim_xlat *tlb_lookup(vaddr_t va)
 {
-    for (u32 i = 0; i < sim.tlb_n; i++) {
-        const struct sim_tlb_entry *e = &sim.tlb[i];
+    const struct sim_cpu *c = sim_cur();
+    const struct sim_tlb *t = &c->tlb;
+
+    for (u32 i = 0; i < t->n; i++) {
+        const struct sim_tlb_entry *e = &t->e[i];
         if (e->valid && va - e->x.va < e->x.size &&
-            (e->x.global || e->asid == sim.asid)) {
+            (e->x.global || e->asid == c->asid)) {
             sim.stats.tlb_hits++;
-            tlb_conflict_hit(sim.tlb, sim.tlb_n, i, va, sim.asid);
+            tlb_conflict_hit(t->e, t->n, i, va, c->asid);
             return &e->x;
         }
     }
@@ -95,13 +104,15 @@ const struct sim_xlat *tlb_lookup(vaddr_t va)
 /* See sim_priv.h. */
 const struct sim_xlat *tlb_fill(const struct sim_xlat *x)
 {
-    u32 i = take_slot(sim.tlb_n, &sim.tlb_hand, tlb_free);
-    struct sim_tlb_entry *e = &sim.tlb[i];
+    struct sim_cpu *c = sim_cur();
+    struct sim_tlb *t = &c->tlb;
+    u32 i = take_slot(t, t->n, &t->hand, tlb_free);
+    struct sim_tlb_entry *e = &t->e[i];
 
     e->valid = false;                  /* the slot's old entry is evicted */
-    tlb_conflict_fill(sim.tlb, sim.tlb_n, x, sim.asid);
+    tlb_conflict_fill(t->e, t->n, x, c->asid);
     e->valid = true;
-    e->asid = (u8)sim.asid;
+    e->asid = (u8)c->asid;
     e->x = *x;
     return &e->x;
 }
@@ -109,10 +120,12 @@ const struct sim_xlat *tlb_fill(const struct sim_xlat *x)
 /* See sim_priv.h. */
 bool wc_lookup(vaddr_t va, u32 *l1d)
 {
+    const struct sim_cpu *c = sim_cur();
+
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
-        const struct sim_wc_entry *w = &sim.wc[i];
+        const struct sim_wc_entry *w = &c->tlb.wc[i];
         if (w->valid && w->va == ALIGN_DOWN(va, SZ_1M) &&
-            (w->global || w->asid == sim.asid)) {
+            (w->global || w->asid == c->asid)) {
             *l1d = w->l1d;
             return true;
         }
@@ -123,68 +136,90 @@ bool wc_lookup(vaddr_t va, u32 *l1d)
 /* See sim_priv.h. */
 void wc_fill(vaddr_t va, u32 l1d)
 {
-    u32 i = take_slot(SIM_WALK_ENTRIES, &sim.wc_hand, wc_free);
-    struct sim_wc_entry *w = &sim.wc[i];
+    struct sim_cpu *c = sim_cur();
+    struct sim_tlb *t = &c->tlb;
+    u32 i = take_slot(t, SIM_WALK_ENTRIES, &t->wc_hand, wc_free);
+    struct sim_wc_entry *w = &t->wc[i];
 
     w->valid = true;
     w->global = va >= USER_TOP;
-    w->asid = (u8)sim.asid;
+    w->asid = (u8)c->asid;
     w->va = ALIGN_DOWN(va, SZ_1M);
     w->l1d = l1d;
 }
 
-/* Drops the TLB and walk-cache entries that mode/asid select and, with
- * by_va, that translate va. */
-static void flush(bool by_va, vaddr_t va, enum sel_mode mode, u32 asid)
+/* Drops the entries of t's TLB and walk cache that mode/asid select and,
+ * with by_va, that translate va. */
+static void flush(struct sim_tlb *t, bool by_va, vaddr_t va,
+                  enum sel_mode mode, u32 asid)
 {
     asid &= 0xffu;
-    for (u32 i = 0; i < sim.tlb_n; i++) {
-        struct sim_tlb_entry *e = &sim.tlb[i];
+    for (u32 i = 0; i < t->n; i++) {
+        struct sim_tlb_entry *e = &t->e[i];
         if (e->valid && (!by_va || va - e->x.va < e->x.size) &&
             sel_tag(e->x.global, e->asid, mode, asid))
             e->valid = false;
     }
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
-        struct sim_wc_entry *w = &sim.wc[i];
+        struct sim_wc_entry *w = &t->wc[i];
         if (w->valid && (!by_va || w->va == ALIGN_DOWN(va, SZ_1M)) &&
             sel_tag(w->global, w->asid, mode, asid))
             w->valid = false;
     }
 }
 
-/* TLBIALL: everything. */
+/* The inner-shareable form: the same flush in every CPU's TLB. */
+static void flush_is(bool by_va, vaddr_t va, enum sel_mode mode, u32 asid)
+{
+    for (u32 c = 0; c < sim.ncpus; c++) {
+        flush(&sim.cpu[c].tlb, by_va, va, mode, asid);
+        if (mode == SEL_ANY && !by_va)
+            sim.cpu[c].tlbiall++;
+    }
+}
+
+/* TLBIALLIS: everything, on every CPU. */
 void arch_tlb_flush_all(void)
 {
     sim.stats.flush_all++;
-    flush(false, 0, SEL_ANY, 0);
+    flush_is(false, 0, SEL_ANY, 0);
 }
 
-/* TLBIASID: non-global entries tagged asid; global ones stay. */
+/* TLBIALL: everything, on the running CPU only. */
+void arch_tlb_flush_all_local(void)
+{
+    sim.stats.flush_all++;
+    sim_cur()->tlbiall++;
+    flush(&sim_cur()->tlb, false, 0, SEL_ANY, 0);
+}
+
+/* TLBIASIDIS: non-global entries tagged asid; global ones stay. */
 void arch_tlb_flush_asid(u32 asid)
 {
     sim.stats.flush_asid++;
-    flush(false, 0, SEL_ASID, asid);
+    flush_is(false, 0, SEL_ASID, asid);
 }
 
-/* TLBIMVA: entries for the page holding va, non-global of asid or global. */
+/* TLBIMVAIS: entries for the page holding va, non-global of asid or global. */
 void arch_tlb_flush_va(vaddr_t va, u32 asid)
 {
     sim.stats.flush_va++;
-    flush(true, va, SEL_ASID_OR_GLOBAL, asid);
+    flush_is(true, va, SEL_ASID_OR_GLOBAL, asid);
 }
 
-/* TLBIMVAA: entries for the page holding va, every ASID. */
+/* TLBIMVAAIS: entries for the page holding va, every ASID. */
 void arch_tlb_flush_va_all_asids(vaddr_t va)
 {
     sim.stats.flush_va_all_asids++;
-    flush(true, va, SEL_ANY, 0);
+    flush_is(true, va, SEL_ANY, 0);
 }
 
-/* Sets TTBR0 (0: walks below USER_TOP disabled) and the ASID. No flush. */
+/* Sets the running CPU's TTBR0 (0: walks below USER_TOP disabled) and
+ * ASID. No flush. */
 void arch_switch_ttbr0(paddr_t l1, u32 asid)
 {
-    sim.ttbr0 = l1;
-    sim.asid = asid & 0xffu;
+    sim_cur()->ttbr0 = l1;
+    sim_cur()->asid = asid & 0xffu;
 }
 
 /* Table writes are visible to the walker at once (it reads RAM); this
@@ -196,22 +231,37 @@ void arch_pt_written(const void *p, u32 bytes)
     sim.stats.pt_written++;
 }
 
-/* Valid TLB entries. */
-u32 sim_tlb_count(void)
+/* Valid entries of t's TLB. */
+static u32 tlb_count(const struct sim_tlb *t)
 {
     u32 n = 0;
 
-    for (u32 i = 0; i < sim.tlb_n; i++)
-        n += sim.tlb[i].valid;
+    for (u32 i = 0; i < t->n; i++)
+        n += t->e[i].valid;
     return n;
 }
 
-/* Valid walk-cache entries. */
+/* Valid TLB entries of the running CPU. */
+u32 sim_tlb_count(void)
+{
+    return tlb_count(&sim_cur()->tlb);
+}
+
+/* Valid walk-cache entries of the running CPU. */
 u32 sim_walk_cache_count(void)
 {
     u32 n = 0;
 
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++)
-        n += sim.wc[i].valid;
+        n += sim_cur()->tlb.wc[i].valid;
     return n;
+}
+
+/* See sim.h. */
+void sim_get_cpu_stats(u32 n, struct sim_cpu_stats *s)
+{
+    const struct sim_cpu *c = &sim.cpu[n < sim.ncpus ? n : 0];
+
+    s->tlb_entries = tlb_count(&c->tlb);
+    s->tlbiall = c->tlbiall;
 }

@@ -8,11 +8,13 @@
 #include "sim.h"
 
 static const char usage[] =
-    "usage: vmsim [--ram <bytes>] [--tlb <entries>]\n"
+    "usage: vmsim [--ram <bytes>] [--tlb <entries>] [--cpus <n>]\n"
     "  --ram <bytes>    simulated RAM at 0x40000000 (default 256M): decimal\n"
     "                   or 0x hex, optional suffix K, M or G; 16M..1G, a\n"
     "                   multiple of 1M\n"
-    "  --tlb <entries>  TLB entries (default 64), 1..1024\n"
+    "  --tlb <entries>  TLB entries (default 64), 1..1024, per CPU\n"
+    "  --cpus <n>       simulated CPUs (default 1), 1..4, each with its own\n"
+    "                   TLB, walk cache, TTBR0 and ASID\n"
     "Speaks the vmk command protocol on stdin/stdout.\n";
 
 /* Parses a size: decimal or 0x hex, then an optional K/M/G (x1024^n).
@@ -82,7 +84,7 @@ static int bad(const char *what, const char *arg)
 
 int main(int argc, char **argv)
 {
-    u32 ram = SIM_RAM_DEFAULT, tlb = SIM_TLB_DEFAULT;
+    u32 ram = SIM_RAM_DEFAULT, tlb = SIM_TLB_DEFAULT, cpus = 1;
     const char *v;
     u64 n;
 
@@ -99,10 +101,15 @@ int main(int argc, char **argv)
             if (parse_size(v, &n) || n < 1 || n > SIM_TLB_MAX)
                 return bad("bad --tlb (1..1024)", v);
             tlb = (u32)n;
+        } else if ((v = opt_value(argc, argv, &i, "--cpus"))) {
+            if (parse_size(v, &n) || n < 1 || n > SIM_CPUS_MAX)
+                return bad("bad --cpus (1..4)", v);
+            cpus = (u32)n;
         } else {
             return bad("bad argument", argv[i]);
         }
     }
     sim_reset(ram, tlb);
+    sim_set_cpus(cpus);
     kmain();
 }

@@ -92,12 +92,12 @@ static u32 fetch_l1(vaddr_t va, bool cached, u32 *l1d)
 {
     paddr_t at;
 
-    if (va < USER_TOP && sim.ttbr0 == 0)
+    if (va < USER_TOP && sim_cur()->ttbr0 == 0)
         return FS_TRANS_SECTION;          /* TTBCR.PD0: no TTBR0 walks */
     if (cached && wc_lookup(va, l1d))
         return 0;
     if (va < USER_TOP)
-        at = (sim.ttbr0 & 0xffffe000u) | (FIELD(va, 30, 20) << 2);
+        at = (sim_cur()->ttbr0 & 0xffffe000u) | (FIELD(va, 30, 20) << 2);
     else
         at = (sim.ttbr1 & 0xffffc000u) | (FIELD(va, 31, 20) << 2);
     if (!read_desc(at, l1d))

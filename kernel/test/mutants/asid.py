@@ -2,7 +2,7 @@
 # Each: (name, exact text in the source, the bug put in its place).
 SOURCE = 'kernel/mm/asid.c'
 TEST = 'test_asid'
-MUTANTS = [('no rollover flush', '    arch_tlb_flush_all();\n}', '}'),
+MUTANTS = [('no rollover flush', '        arch_tlb_flush_all_local();\n', ''),
  ('release no-op', '    bit_clr(asid);\n    as_st.in_use--;', ''),
  ('limit keeps high', '            rollover();\n            break;', '            break;'),
  ('limit range', 'if (n < 2 || n > ASID_MAX)', 'if (n < 1 || n > ASID_MAX)'),

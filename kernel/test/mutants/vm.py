@@ -39,7 +39,7 @@ MUTANTS = [('commit swattr before pt',
   '    a->root.asid = a->asid;'),
  ('limit no retag',
   '    if (!rc)    /* a rollover left the running space stale: re-tag it now */\n'
-  '        rc = vm_as_switch(vm.current);',
+  '        rc = vm_as_switch(cur());',
   ''),
  ('grow keeps frame on failure',
   '    if (rc) {\n        KASSERT(pmm_free(pa, 1, PG_GROWN) == 0);\n        return rc;\n    }',
