@@ -111,7 +111,7 @@ def test_every_protocol_command_is_known():
         "help", "info", "exit", "as", "map", "map1", "unmap", "unmap1", "protect",
         "translate", "hwtranslate", "peek", "poke", "fill", "sum", "exec", "pt",
         "flush", "cache", "pmm", "asid", "heap", "kmalloc", "kfree", "physmap",
-        "fail", "check"}
+        "fail", "check", "cpu", "cpus"}
 
 
 # -------------------------------------------------------------------- shell
@@ -129,7 +129,7 @@ def test_shell_answers_and_ctrl_d_exits_cleanly(tmp_path):
     sh.expect_exact("vmk> ")
     sh.sendline("help")
     sh.expect("- cmd=exit -- exit \\[code\\]")
-    sh.expect("ok count=27")
+    sh.expect("ok count=29")
     sh.expect_exact("vmk> ")
     # readline prints the prompt before it switches the tty to its own mode:
     # a ^D typed in between is lost, so give it a moment (humans always do).
