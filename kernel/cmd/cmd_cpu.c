@@ -17,13 +17,15 @@
 /* The request to run elsewhere, as a line again (tokens joined by one
  * space: the same tokens, so the same request). */
 struct on_cpu {
+    void (*dispatch)(char *line);   /* the dispatcher (grammar_ctx) */
     char line[LINE_MAX + 1];
 };
 
 /* arch_cpu_call target: answers the line on the CPU it runs on. */
 static void run_here(void *p)
 {
-    cmd_dispatch(((struct on_cpu *)p)->line);
+    struct on_cpu *oc = p;
+    oc->dispatch(oc->line);
 }
 
 /* Joins the tokens of the request into oc->line. */
@@ -55,6 +57,7 @@ static int do_cpu(const struct args *a)
         why("only CPU 0 hands out requests: cpu inside cpu names its own CPU");
         return E_BAD_ARG;
     }
+    oc.dispatch = a->ctx->dispatch;
     join(a->rest, a->rest_n, &oc);
     return arch_cpu_call(n, run_here, &oc);
 }

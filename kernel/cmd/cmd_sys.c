@@ -24,7 +24,7 @@ static int do_help(const struct args *a)
 {
     u32 n = 0;
     if (a->tok[0]) {
-        const struct command *c = grammar_lookup(a->tok[0]);
+        const struct command *c = grammar_lookup(a->ctx->table, a->tok[0]);
         if (!c) {
             why("<command> ");
             why(a->tok[0]);
@@ -37,8 +37,8 @@ static int do_help(const struct args *a)
         out_end();
         n = 2;
     } else {
-        for (; grammar[n]; n++)
-            help_line(grammar[n]);
+        for (; a->ctx->table[n]; n++)
+            help_line(a->ctx->table[n]);
     }
     return OK(K_DEC("count", n));
 }

@@ -4,7 +4,8 @@
  */
 #include "cmd.h"
 
-const struct command *const grammar[] = {
+/* Every command, in help's order (PROTOCOL.md's). */
+static const struct command *const table[] = {
     &cmd_help, &cmd_info, &cmd_exit, &cmd_as, &cmd_asid, &cmd_pmm,
     &cmd_fail, &cmd_flush, &cmd_check,
     &cmd_map, &cmd_map1, &cmd_unmap, &cmd_unmap1, &cmd_protect,
@@ -15,6 +16,8 @@ const struct command *const grammar[] = {
     0,
 };
 
+static const struct grammar_ctx ctx = { table, cmd_dispatch };
+
 void cmd_dispatch(char *line)
 {
     struct request rq;
@@ -22,7 +25,7 @@ void cmd_dispatch(char *line)
     parse_tokens(line, &rq);
     if (rq.argc == 0)
         return;                       /* no tokens: no reply */
-    int rc = grammar_parse(&rq, &a);
+    int rc = grammar_parse(&ctx, &rq, &a);
     if (!rc)
         rc = a.form->run(&a);
     if (rc)

@@ -5,11 +5,11 @@
 #include "grammar.h"
 #include "out.h"
 
-const struct command *grammar_lookup(const char *name)
+const struct command *grammar_lookup(const struct command *const *table, const char *name)
 {
-    for (u32 i = 0; grammar[i]; i++)
-        if (str_eq(grammar[i]->name, name))
-            return grammar[i];
+    for (u32 i = 0; table[i]; i++)
+        if (str_eq(table[i]->name, name))
+            return table[i];
     return 0;
 }
 
@@ -221,9 +221,9 @@ static int parse_args(const struct command *c, const struct form *f,
     return 0;
 }
 
-int grammar_parse(const struct request *rq, struct args *a)
+int grammar_parse(const struct grammar_ctx *ctx, const struct request *rq, struct args *a)
 {
-    const struct command *c = grammar_lookup(rq->argv[0]);
+    const struct command *c = grammar_lookup(ctx->table, rq->argv[0]);
     if (!c) {
         why(rq->argv[0]);
         why(" is not a command (help lists them)");
@@ -231,6 +231,7 @@ int grammar_parse(const struct request *rq, struct args *a)
     }
     a->given = 0;
     a->alt = 0;
+    a->ctx = ctx;
     a->rest = 0;
     a->rest_n = 0;
     if (rq->too_many) {

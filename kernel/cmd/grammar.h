@@ -48,6 +48,15 @@ struct arg_spec {
 struct form;
 struct command;
 
+/* What the dispatcher hands every handler besides its arguments: the
+ * table (for `help`) and the dispatcher itself (for `cpu <n>
+ * <request...>`). Passed in, so that no handler names the file that names
+ * the handlers (no link-level cycle: make layers). */
+struct grammar_ctx {
+    const struct command *const *table;   /* every command, NULL-terminated */
+    void (*dispatch)(char *line);         /* answers one request line */
+};
+
 /* What a handler receives: typed values in the form's argument order. */
 struct args {
     u32 v[ARGS_MAX];           /* number, attribute set, or 1 for a word given */
@@ -55,6 +64,7 @@ struct args {
     u32 given;                 /* bit i: argument i was in the request */
     u32 alt;                   /* which alternative of the subcommand matched */
     const struct form *form;   /* the form (argument names, for reasons) */
+    const struct grammar_ctx *ctx;  /* the table and the dispatcher */
     char *const *rest;         /* ARG_REST: its tokens (0 if none), */
     u32 rest_n;                /* and how many */
 };
@@ -84,15 +94,13 @@ struct command {
 #define REST(n)          { n, ARG_REST, false, 0, 0, 0 }
 #define FORMS(...)       ((const struct form[]){ __VA_ARGS__, { 0, 0, { { 0 } } } })
 
-/* Every command, in help's order (PROTOCOL.md's), NULL-terminated. */
-extern const struct command *const grammar[];
+/* The command of table called name, or 0. */
+const struct command *grammar_lookup(const struct command *const *table, const char *name);
 
-/* The command called name, or 0. */
-const struct command *grammar_lookup(const char *name);
-
-/* Matches rq to a form of its command and parses every argument into *a.
- * 0, E_BAD_COMMAND (no such command) or E_BAD_ARG; the reason is set. */
-int grammar_parse(const struct request *rq, struct args *a);
+/* Matches rq to a form of its command in ctx's table and parses every
+ * argument into *a (a->ctx = ctx). 0, E_BAD_COMMAND (no such command) or
+ * E_BAD_ARG; the reason is set. */
+int grammar_parse(const struct grammar_ctx *ctx, const struct request *rq, struct args *a);
 
 /* Appends the usage of c to the reply line being built: its forms, joined
  * by " | " (`as new | as switch <id> | …`). */
