@@ -53,4 +53,15 @@ u32 sim_walk_cache_count(void);
  * exit(70), so that a fuzzer sees a crash. A setting: survives sim_reset. */
 void sim_panic_abort(bool on);
 
+/* ---- snapshot (snapshot.c): a fast reset for fuzz harnesses ------------- */
+
+/* Records the machine as it is now (call right after sim_reset, before
+ * mm_init): the sim struct and every non-zero RAM page. */
+void sim_snapshot_take(void);
+/* Puts back what sim_snapshot_take recorded, in the time of a few page
+ * copies: registers, TLB, walk cache, counters and the boot pages. RAM
+ * elsewhere keeps what the last run wrote (the core zeroes what it
+ * allocates; only `uninit` frames show old contents). Then call mm_init. */
+void sim_snapshot_restore(void);
+
 #endif
