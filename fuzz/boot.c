@@ -17,10 +17,8 @@
 #include "cmd.h"
 #include "mm.h"
 #include "sim.h"
+#include "fuzz_console.h"
 
-#ifndef FZ_RAM_BYTES
-#define FZ_RAM_BYTES (16u << 20)
-#endif
 
 void fuzz_snapshot_reset(void)
 {

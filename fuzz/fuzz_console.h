@@ -10,6 +10,12 @@
 
 #define FZ_OUT_MAX 16384u
 
+/* Simulated RAM of the fuzz harnesses: SIM_RAM_TINY, so that the full
+ * `check` (which visits every page) stays cheap at the end of each input. */
+#ifndef FZ_RAM_BYTES
+#define FZ_RAM_BYTES (4u << 20)
+#endif
+
 struct fz_console {
     char out[FZ_OUT_MAX];   /* reply bytes since the last clear, NUL-ended */
     u32  out_len;

@@ -34,6 +34,7 @@ u32 sim_tlb_count(void);
 /* ---- extensions: limits and extra controls ------------------------------ */
 
 #define SIM_RAM_MIN      (16u << 20)    /* vmsim --ram range, 1 MiB multiples */
+#define SIM_RAM_TINY     (4u << 20)     /* least sim_reset takes (fuzz harnesses) */
 #define SIM_RAM_MAX      (1024u << 20)
 #define SIM_TLB_MAX      1024u          /* larger tlb_entries are clamped */
 #define SIM_WALK_ENTRIES 16u            /* walk cache of L1 table pointers */
