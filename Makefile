@@ -104,6 +104,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
+	$(MAKE) fuzz-smoke
 	$(MAKE) pytest
 
 debug: all

@@ -24,7 +24,7 @@ name=${FUZZ_NAME:-main}
 line_secs=${FUZZ_LINE_SECS:-$(( secs > 0 ? (secs + 5) / 6 : 0 ))}
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_FAST_CAL=1
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_CMPLOG_ONLY_NEW=1
-export AFL_AUTORESUME=1 AFL_SUPPRESS_ERROR=0
+export AFL_AUTORESUME=1 AFL_SYNC_TIME=${AFL_SYNC_TIME:-1}   # minutes between syncs (AFL++: 30)
 
 echo "fuzz: replaying the seeds (fuzz/corpus) first"
 if ! "$B/host/fuzz_replay" fuzz/corpus/ops/* || ! "$B/host/fuzz_line_replay" fuzz/corpus/lines/*; then

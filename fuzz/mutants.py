@@ -223,7 +223,7 @@ def fuzz_layer(tree: Path, secs: int):
     o = tree / "build/mutant-fuzz"
     env = dict(os.environ, AFL_SKIP_CPUFREQ="1", AFL_NO_UI="1", AFL_NO_AFFINITY="1",
                AFL_FAST_CAL="1", AFL_BENCH_UNTIL_CRASH="1", AFL_CMPLOG_ONLY_NEW="1",
-               AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1")
+               AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_SYNC_TIME="1")
     common = ["-i", "fuzz/corpus/ops", "-o", str(o), "-t", "500", "-m", "none",
               "-V", str(secs)]
     procs = [subprocess.Popen(["afl-fuzz", *common, "-M", "main", "-x", "fuzz/vmk.dict", "--",

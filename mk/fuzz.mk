@@ -77,8 +77,12 @@ fuzz-replay: $(HOSTB)/fuzz_replay $(HOSTB)/fuzz_line_replay
 fuzz: fuzz-builds
 	FUZZ_SECS=$(FUZZ_SECS) bash fuzz/campaign.sh
 
-fuzz-smoke: fuzz-builds
-	FUZZ_SECS=$(FUZZ_SMOKE_SECS) FUZZ_OUT=$(FUZZ_DIR)/smoke FUZZ_FRESH=1 bash fuzz/campaign.sh
+# The smoke run (part of `make test`): main + CMPLOG on 2 cores, the line
+# harness beside them; fails on any crash.
+FUZZ_SMOKE_BINS := $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/harness_cmplog $(FUZZ_DIR)/harness_line_afl \
+                   $(HOSTB)/fuzz_replay $(HOSTB)/fuzz_line_replay
+fuzz-smoke: $(FUZZ_SMOKE_BINS)
+	FUZZ_SECS=$(FUZZ_SMOKE_SECS) FUZZ_CORES=2 FUZZ_OUT=$(FUZZ_DIR)/smoke FUZZ_FRESH=1 bash fuzz/campaign.sh
 
 fuzz-status:
 	@afl-whatsup -s $${FUZZ_OUT:-fuzz/out}
@@ -90,7 +94,7 @@ fuzz-cmin: $(FUZZ_DIR)/harness_afl
 	bash fuzz/cmin.sh $(FUZZ_DIR)/harness_afl
 
 fuzz-triage: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl all
-	$(PYTHON) fuzz/triage.py --out $${FUZZ_OUT:-fuzz/out}
+	$(PYTHON) fuzz/triage.py --out $${FUZZ_OUT:-fuzz/out} $(TRIAGE_ARGS)
 
 fuzz-bench: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/empty_afl
 	@bash fuzz/bench.sh
