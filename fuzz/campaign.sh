@@ -71,25 +71,31 @@ if [ "$line_secs" -gt 0 ] || [ "$secs" -eq 0 ]; then
   line_pid=${pids[-1]}
 fi
 
-# Progress every 5 s from each instance's plot_data (written every 5 s).
+# Progress every 5 s. With AFL_NO_UI afl-fuzz writes fuzzer_stats only
+# every minute, so the live figures come from the file system: queue and
+# crash files, and the execs count in the name of the newest queue entry
+# (execs:N, a lower bound of what the instance has run).
 t0=$(date +%s)
-stats() {   # prints "execs corpus crashes edges"
-  local e=0 c=0 k=0 g=0 f l
-  for f in "$sync_dir"/*/plot_data "$out"/lines/*/plot_data; do
-    [ -f "$f" ] || continue
-    l=$(tail -n 1 "$f"); [ "${l:0:1}" = "#" ] && continue
-    IFS=', ' read -r -a v <<<"$l"
-    e=$((e + ${v[11]:-0})); c=$((c + ${v[3]:-0})); g=$((g > ${v[12]:-0} ? g : ${v[12]:-0}))
+stats() {   # prints "execs corpus crashes"
+  local e=0 c=0 k=0 d n x s
+  for d in "$sync_dir"/*/ "$out"/lines/*/; do
+    [ -d "$d/queue" ] || continue
+    n=$(ls "$d/queue" | grep -c '^id:')
+    c=$((c + n))
+    x=$(ls "$d/queue" | grep '^id:' | tail -n 1 | sed -n 's/.*execs:\([0-9]*\).*/\1/p')
+    s=$(awk -F' *: ' '/^execs_done/ {print $2}' "$d/fuzzer_stats" 2>/dev/null)
+    x=${x:-0}; s=${s:-0}
+    e=$((e + (s > x ? s : x)))
   done
   k=$(find "$sync_dir" "$out/lines" -path '*/crashes/id*' 2>/dev/null | wc -l)
-  echo "$e $c $k $g"
+  echo "$e $c $k"
 }
 alive() { for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
 while alive; do
   sleep 5
-  read -r e c k g < <(stats)
+  read -r e c k < <(stats)
   dt=$(( $(date +%s) - t0 )); [ "$dt" -gt 0 ] || dt=1
-  echo "fuzz: ${dt}s  execs=$e ($((e / dt))/s, $((e / dt / cores))/s/core)  corpus=$c  edges=$g  crashes=$k"
+  echo "fuzz: ${dt}s  execs>=$e (~$((e / dt / cores))/s/core)  corpus=$c  crashes=$k"
 done
 for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 
@@ -98,7 +104,7 @@ for log in "$out"/*.log; do
     echo "fuzz: FAIL: an instance did not run ($log):" >&2; grep -A3 "PROGRAM ABORT" "$log" >&2; exit 1
   fi
 done
-read -r e c k g < <(stats)
+read -r e c k < <(stats)
 dt=$(( $(date +%s) - t0 )); [ "$dt" -gt 0 ] || dt=1
 echo "fuzz: summary: ${dt}s on $cores cores: $e execs ($((e / dt / cores)) execs/s per core), corpus $c, $k crashes"
 for f in "$sync_dir"/*/fuzzer_stats "$out"/lines/*/fuzzer_stats; do
