@@ -109,6 +109,7 @@ static struct {
     u32  asid_limit;
     u32  asid[NAS], gen[NAS];        /* from the last `as switch` reply */
     u32  frame_pages;
+    paddr_t last_freed;              /* for double frees */
     u16  touched_frames[RAM_PAGES];
     u32  ntouched;
     u8   frame_touched[RAM_PAGES];
@@ -1183,6 +1184,8 @@ static void op_pmm_free(const struct op *o)
     bool maybe_busy = false;
     if (!sl->pages) {
         pa = SIM_RAM_BASE + ((o->e % RAM_PAGES) << PAGE_SHIFT);   /* foreign */
+        if ((o->b & 0x20) && m.last_freed)
+            pa = m.last_freed;                                     /* double */
         count = 1;
         if (!m.falloc[ram_idx(pa)])
             errs |= ERR(E_BAD_ARG);
@@ -1224,6 +1227,7 @@ static void op_pmm_free(const struct op *o)
             memset(m.cpool[m.cslot[k] - 1].known, 0, sizeof m.cpool[0].known);
     }
     m.frame_pages -= count;
+    m.last_freed = pa;
     sl->pages -= count;
     if (!sl->pages)
         sl->pa = 0;
@@ -1928,6 +1932,7 @@ static void model_reset(void)
     m.nblk = 0;
     m.names = 0;
     m.frame_pages = 0;
+    m.last_freed = 0;
     m.live[1] = true;
     m.cur = 1;
     memset(m.asid, 0, sizeof m.asid);

@@ -144,7 +144,7 @@ MUTANTS = [
 
 LAYERS = {
     "unit": (["unit"], 600),
-    "host": (["pytest", "PYTEST_ARGS=--target=host -x -q"], 900),
+    "host": (["pytest", "PYTEST_ARGS=--target=host -x -q -n 2"], 900),
     "qemu": (["pytest", "PYTEST_ARGS=--target=qemu -x -q"], 1800),
 }
 

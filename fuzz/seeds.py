@@ -100,7 +100,7 @@ SEEDS = {
                        op(EXEC, c=0x600), map_dev(0x601, 1, PRIV | X), peek(0x601, user=1),
                        op(EXEC, c=0x601), op(TRANSLATE, a=1, b=1, c=0x601)],
     "free_busy": [alloc(0, 2), map_pages(0x400, 0, 2), op(FREE, c=0), unmap(0x400, 2),
-                  op(FREE, c=0), op(FREE, b=0, c=5, e=77)],
+                  op(FREE, c=0), op(FREE, b=0x20, c=0), op(FREE, b=0, c=5, e=77)],
     "flushes": [alloc(0, 1), map_pages(0x400, 0, 1), peek(0x400), op(FLUSH, a=0),
                 op(FLUSH, a=1, c=1), op(FLUSH, a=2, c=0x400), op(AS, a=2, c=1), op(AS, a=1, c=9)],
     "destroy_other": [op(AS, a=0), op(AS, a=1, c=2), alloc(0, 1), map_pages(0x400, 0, 1),
