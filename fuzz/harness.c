@@ -522,6 +522,39 @@ static void page_set(u32 as, vaddr_t va, paddr_t pa, u32 attrs)
     }
 }
 
+/* PROTOCOL 1.1: a global user mapping is in every user address space;
+ * a change of it from any of them is a change in all. */
+static void gpage_set(vaddr_t va, paddr_t pa, u32 attrs)
+{
+    if (!(attrs & ATTR_GLOBAL)) {
+        page_set(m.cur, va, pa, attrs);
+        return;
+    }
+    for (u32 as = 1; as < NAS; as++)
+        if (m.live[as])
+            page_set(as, va, pa, attrs);
+}
+
+static void gpage_clear(vaddr_t va)
+{
+    if (!(mp(m.cur, va)->mapped && (mp(m.cur, va)->attrs & ATTR_GLOBAL))) {
+        page_clear(m.cur, va);
+        return;
+    }
+    for (u32 as = 1; as < NAS; as++)
+        if (m.live[as])
+            page_clear(as, va);
+}
+
+static void gpage_protect(vaddr_t va, u32 attrs)
+{
+    bool g = mp(m.cur, va)->attrs & ATTR_GLOBAL;
+    attrs = (attrs & ~ATTR_GLOBAL) | (g ? ATTR_GLOBAL : 0);   /* kept as it was */
+    for (u32 as = 1; as < NAS; as++)
+        if (m.live[as] && (as == m.cur || g))
+            mp(as, va)->attrs = (u16)attrs;
+}
+
 /* Known words of RAM page i: the pool slot, made on first use (NULL when
  * the pool is full: those words stay unknown). */
 static struct cpage *cpage_get(u32 i, bool make)
@@ -941,6 +974,10 @@ static void op_map(const struct op *o, bool one)
     vaddr_t base = ALIGN_DOWN(va, PAGE_SIZE);
     if (!bad_align && range_any_mapped(m.cur, base, len, 0, 0, 0, 0))
         errs |= ERR(E_ALREADY_MAPPED);
+    if (attrs & ATTR_GLOBAL)          /* 1.1: it goes into every space */
+        for (u32 as = 1; as < NAS; as++)
+            if (m.live[as] && range_any_mapped(as, base, len, 0, 0, 0, 0))
+                errs |= ERR(E_ALREADY_MAPPED);
     if (range_any_mapped(m.cur, base, ALIGN_UP(len + (va - base), PAGE_SIZE), 0, 0, 0, 0))
         errs |= bad_align ? ERR(E_ALREADY_MAPPED) : 0;
     /* a 1M section over a region whose (empty) L2 `pt map` pinned: either */
@@ -961,7 +998,7 @@ static void op_map(const struct op *o, bool one)
     want_key("va", va);
     want_key("pa", (attrs & ATTR_INTERRUPT) ? 0 : pa);
     for (u32 off = 0; off < len; off += PAGE_SIZE) {
-        page_set(m.cur, va + off, pa + off, attrs);
+        gpage_set(va + off, pa + off, attrs);
         if (!(attrs & (ATTR_UNINIT | ATTR_INTERRUPT)))
             mem_zero_page(pa + off);
     }
@@ -999,7 +1036,7 @@ static void op_unmap(const struct op *o)
         return;
     want_key("unmapped", bytes);
     for (u32 off = 0; off < len; off += PAGE_SIZE)
-        page_clear(m.cur, va + off);
+        gpage_clear(va + off);
     unpin_empty(m.cur, va, len);
 }
 
@@ -1028,7 +1065,7 @@ static void op_unmap1(const struct op *o)
         if (!q->mapped || (q->attrs & ATTR_LOCK) ||
             (!(p->attrs & ATTR_INTERRUPT) && q->pa != pa + off))
             finding("reply", "unmap1 removed a page of 0x%x bytes the model does not have as one page", size);
-        page_clear(m.cur, base + off);
+        gpage_clear(base + off);
     }
     h.tva = base;
     h.tlen = size;
@@ -1048,6 +1085,18 @@ static void op_protect(const struct op *o)
     range_any_mapped(m.cur, va, len, &locked, &hole, &intr, 0);
     if (intr)
         return;                       /* protect of a trap page: not modelled */
+    /* `global` stays as the pages have it (a range mixing both: skipped) */
+    attrs &= ~ATTR_GLOBAL;
+    for (u32 off = 0; off < len; off += PAGE_SIZE) {
+        const struct mpage *q = mp(m.cur, va + off);
+        if (q->mapped && (q->attrs & ATTR_GLOBAL)) {
+            if (off && !(attrs & ATTR_GLOBAL))
+                return;
+            attrs |= ATTR_GLOBAL;
+        } else if (q->mapped && (attrs & ATTR_GLOBAL)) {
+            return;
+        }
+    }
     rq_begin("protect", "protect");
     rq_hex(va);
     rq_hex(len);
@@ -1063,7 +1112,7 @@ static void op_protect(const struct op *o)
     if (rc)
         return;
     for (u32 off = 0; off < len; off += PAGE_SIZE)
-        mp(m.cur, va + off)->attrs = (u16)attrs;
+        gpage_protect(va + off, attrs);
 }
 
 static void op_pt(const struct op *o)
@@ -1107,7 +1156,7 @@ static void op_pt(const struct op *o)
         return;
     want_key("unmapped", bytes);
     for (u32 off = 0; off < SZ_1M; off += PAGE_SIZE)
-        page_clear(m.cur, ALIGN_DOWN(va, SZ_1M) + off);
+        gpage_clear(ALIGN_DOWN(va, SZ_1M) + off);
     m.pinned[m.cur][r] = 0;
 }
 

@@ -96,10 +96,16 @@ MUTANTS = [
      "kernel/mm/pt/pt_desc.c",
      "f.ap = priv ? (wr ? 1 : 5) : (wr ? 3 : 6);",
      "f.ap = priv ? (wr ? 1 : 5) : (wr ? 3 : 2);"),
-    ("xn-device-exec", "device mappings may be executable (device+execute accepted)",
-     "kernel/mm/pt/pagetable.c",
-     "    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))\n        return E_BAD_ARG;\n    return 0;",
-     "    if ((attrs & ATTR_DEVICE) && (attrs & ATTR_NOCACHE))\n        return E_BAD_ARG;\n    return 0;"),
+    ("xn-device-exec", "device mappings executable: device+execute accepted, XN from execute only",
+     [("kernel/mm/vm.c",
+       "    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))\n        return E_BAD_ARG;\n    return 0;\n}\n\n/* What a frame range",
+       "    if ((attrs & ATTR_DEVICE) && (attrs & ATTR_NOCACHE))\n        return E_BAD_ARG;\n    return 0;\n}\n\n/* What a frame range"),
+      ("kernel/mm/pt/pagetable.c",
+       "    if ((attrs & ATTR_DEVICE) && (attrs & (ATTR_EXECUTE | ATTR_NOCACHE)))\n        return E_BAD_ARG;\n    return 0;",
+       "    if ((attrs & ATTR_DEVICE) && (attrs & ATTR_NOCACHE))\n        return E_BAD_ARG;\n    return 0;"),
+      ("kernel/mm/pt/pt_desc.c",
+       "f.xn = dev || !(attrs & ATTR_EXECUTE);",
+       "f.xn = !(attrs & ATTR_EXECUTE);")], None, None),
     ("ng-all-global", "user mappings written global (nG clear)",
      "kernel/mm/pt/pt_desc.c",
      "f.ng = !(attrs & ATTR_GLOBAL);",
@@ -149,7 +155,11 @@ LAYERS = {
 }
 
 
-def apply(tree: Path, path: str, old: str, new: str) -> None:
+def apply(tree: Path, path, old, new) -> None:
+    if isinstance(path, list):            # several substitutions, one mutant
+        for p, o, n in path:
+            apply(tree, p, o, n)
+        return
     f = tree / path
     if not f.exists():
         raise SystemExit(f"mutants: {path} does not exist (moved?): fix the mutant")
@@ -274,7 +284,8 @@ def main(argv=None) -> int:
     chosen = [m for m in MUTANTS if not a.only or m[0] in a.only.split(",")]
     if a.list:
         for m in MUTANTS:
-            print(f"{m[0]:28} {m[2]:30} {m[1]}")
+            f = ",".join(p[0] for p in m[2]) if isinstance(m[2], list) else m[2]
+            print(f"{m[0]:28} {f:30} {m[1]}")
         return 0
     layers = a.layers.split(",")
     results = []
@@ -288,7 +299,8 @@ def main(argv=None) -> int:
     for mid, what, path, old, new in chosen:
         tree = scratch(mid)
         apply(tree, path, old, new)
-        row = {"id": mid, "what": what, "file": path}
+        row = {"id": mid, "what": what,
+               "file": ",".join(p[0] for p in path) if isinstance(path, list) else path}
         if any(l != "fuzz" for l in layers):
             rc, _, out = run(make_cmd("-j2", "all"), tree, 900)
             if rc != 0:
