@@ -351,7 +351,7 @@ static bool key_u32(const char *line, const char *key, u32 *v)
 {
     size_t kl = strlen(key);
     for (const char *p = line; *p && *p != '\n'; p++)
-        if (p[-1] == ' ' && !strncmp(p, key, kl) && p[kl] == '=') {
+        if (p > line && p[-1] == ' ' && !strncmp(p, key, kl) && p[kl] == '=') {
             *v = (u32)strtoul(p + kl + 1, 0, 0);
             return true;
         }
