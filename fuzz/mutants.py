@@ -280,7 +280,15 @@ def main(argv=None) -> int:
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--json", type=Path, default=ROOT / "build/mutants.json")
+    ap.add_argument("--table", nargs="*", type=Path, default=None,
+                    help="print the table merged from these result files and stop")
     a = ap.parse_args(argv)
+    if a.table is not None:
+        merged: dict[str, dict] = {}
+        for f in a.table:
+            for r in json.loads(f.read_text()):
+                merged.setdefault(r["id"], {}).update(r)
+        return table(list(merged.values()), a.fuzz_secs)
     chosen = [m for m in MUTANTS if not a.only or m[0] in a.only.split(",")]
     if a.list:
         for m in MUTANTS:
@@ -320,23 +328,29 @@ def main(argv=None) -> int:
         a.json.write_text(json.dumps(results, indent=1))
         if not a.keep:
             shutil.rmtree(tree, ignore_errors=True)
+    return table(results, a.fuzz_secs)
+
+
+def table(results, fuzz_secs) -> int:
     order = {m[0]: i for i, m in enumerate(MUTANTS)}
     results.sort(key=lambda r: order.get(r["id"], 999))
     all_layers = [l for l in ("fuzz", "unit", "host", "qemu") if any(l in r for r in results)]
-    print("\n| mutant | what it breaks | " + " | ".join(all_layers) + " |")
-    print("|---|---|" + "---|" * len(all_layers))
+    print("\n| mutant | what it breaks | " + " | ".join(all_layers) + " | fuzz: found by |")
+    print("|---|---|" + "---|" * len(all_layers) + "---|")
     bad = 0
     for r in results:
         cells = []
         for l in all_layers:
             c = r.get(l)
             cells.append("-" if c is None else (f"killed {c['secs']:.0f}s" if c["killed"] else "survived"))
-        print(f"| {r['id']} | {r['what']} | " + " | ".join(cells) + " |")
+        f = r.get("fuzz", {}).get("how", "")
+        by = ("seed " + f.split()[1].rstrip(":")) if f.startswith("seed") else ("AFL++" if f.startswith("afl") else "-")
+        print(f"| {r['id']} | {r['what']} | " + " | ".join(cells) + f" | {by} |")
         killed_any = any(r.get(l, {}).get("killed") for l in all_layers)
         fuzz = r.get("fuzz")
-        if not killed_any or (fuzz and (not fuzz["killed"] or fuzz["secs"] > a.fuzz_secs)):
+        if not killed_any or (fuzz and (not fuzz["killed"] or fuzz["secs"] > fuzz_secs)):
             bad += 1
-    print(f"\nmutants: {len(results) - bad} of {len(results)} killed (fuzz layer within {a.fuzz_secs}s)")
+    print(f"\nmutants: {len(results) - bad} of {len(results)} killed (fuzz layer within {fuzz_secs}s)")
     return 1 if bad else 0
 
 
