@@ -271,6 +271,30 @@ def fuzz_layer(tree: Path, secs: int):
     return True, dt, f"afl: {why}"
 
 
+def incremental_only(chosen) -> int:
+    """Seeds through a replay build with FUZZ_NO_FULL_CHECK: which mutants
+    the per-op oracles alone (reply, nochange, walk, tlb, frames) kill."""
+    survived = 0
+    for mid, what, path, old, new in chosen:
+        tree = scratch(mid)
+        apply(tree, path, old, new)
+        rc, _, out = run(make_cmd("build/host/fuzz_replay", "FUZZ_DEFS=-DFUZZ_NO_FULL_CHECK"), tree, 900)
+        how = "build fails"
+        if rc == 0:
+            how = "survived"
+            for s in sorted((tree / "fuzz/corpus/ops").iterdir()):
+                rc, _, out = run(["build/host/fuzz_replay", str(s)], tree, 60)
+                if rc != 0:
+                    how = next((l for l in out.splitlines() if l.startswith("# FINDING")), "crash")
+                    how = f"seed {s.name}: {how}"
+                    break
+        survived += how == "survived"
+        print(f"  {mid:28} {how[:140]}", flush=True)
+        shutil.rmtree(tree, ignore_errors=True)
+    print(f"incremental oracles alone, seeds only: {len(chosen) - survived} of {len(chosen)} killed")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -278,6 +302,9 @@ def main(argv=None) -> int:
     ap.add_argument("--layers", default="fuzz,unit,host")
     ap.add_argument("--fuzz-secs", type=int, default=300)
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--no-full-check", action="store_true",
+                    help="only the seeds, through a replay build without the full check: "
+                         "what the incremental oracles find on their own")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--json", type=Path, default=ROOT / "build/mutants.json")
     ap.add_argument("--table", nargs="*", type=Path, default=None,
@@ -296,6 +323,8 @@ def main(argv=None) -> int:
             print(f"{m[0]:28} {f:30} {m[1]}")
         return 0
     layers = a.layers.split(",")
+    if a.no_full_check:
+        return incremental_only(chosen)
     results = []
     if a.json.exists():
         try:

@@ -22,6 +22,7 @@ FUZZ_FLAGS := -O2 -g -std=gnu11 -w $(FUZZ_INC)
 FUZZ_DEPS  := $(FUZZ_HSRC) $(FUZZ_SIM) fuzz/fuzz_console.h $(HDRS)
 FUZZ_SECS  ?= 60
 FUZZ_SMOKE_SECS ?= 30
+FUZZ_DEFS  ?=     # e.g. -DFUZZ_NO_FULL_CHECK, -DFUZZ_GLOBAL_USER=1
 
 .PHONY: fuzz fuzz-smoke fuzz-replay fuzz-status fuzz-plot fuzz-cmin fuzz-triage \
         fuzz-builds fuzz-bench mutants
@@ -29,7 +30,7 @@ FUZZ_SMOKE_SECS ?= 30
 # gcc replay build: replays files, prints them as command scripts (-s).
 $(HOSTB)/fuzz_replay: $(FUZZ_HSRC) $(FUZZ_OBJ) fuzz/fuzz_console.h $(HDRS)
 	$(call say,HOSTCC,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ifuzz $(FUZZ_HSRC) $(FUZZ_OBJ) -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(FUZZ_DEFS) -Ifuzz $(FUZZ_HSRC) $(FUZZ_OBJ) -o $@
 $(HOSTB)/fuzz_line_replay: $(FUZZ_LSRC) $(FUZZ_OBJ) fuzz/fuzz_console.h $(HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ifuzz $(FUZZ_LSRC) $(FUZZ_OBJ) -o $@
