@@ -83,6 +83,14 @@ SEEDS = {
                       op(AS, a=1, c=2), op(AS, a=1, c=3), op(AS, a=1, c=1), peek(0x400)],
     "fail_nomem": [op(FAIL, a=1), alloc(0, 2), op(FAIL, a=2), op(AS, a=0), op(FAIL, a=3),
                    map_dev(0x400, 1), op(FAIL, a=1), op(HEAP, d=0x3000), op(QUERY, a=0)],
+    # three maps use up the free L2 quarters, then one needs two fresh
+    # table pages and the injected failure hits the second: rollback
+    "rollback_tables": [op(MAP, a=0x33 << 2, c=0x180, d=W, e=0x10000),
+                        op(MAP, a=0x31 << 2, c=0x980, d=W, e=0x10000),
+                        op(MAP, a=0x31 << 2, c=0xd80, d=W, e=0x10000),
+                        op(FAIL, a=2), op(MAP, a=0x33 << 2, c=0x1180, d=W, e=0x10000),
+                        op(QUERY, a=0), op(MAP, a=0x33 << 2, c=0x1180, d=W, e=0x10000),
+                        unmap(0x180, 512)],
     "heap_kmalloc": [op(HEAP, d=0x1fff), op(KMALLOC, d=100), op(KMALLOC, d=2000),
                      op(HEAP, a=1, d=0xfff), op(KMALLOC, a=1, c=0), op(HEAP, a=1, d=0x4fff),
                      op(KMALLOC, a=1, c=0)],
