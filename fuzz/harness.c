@@ -850,6 +850,14 @@ static void verify_tlb(void)
         }
         if (as < 0)
             continue;                                  /* dead tag: harmless */
+        if ((u32)as == m.cur && x->size > SZ_4K) {
+            /* A large entry over what the tables now hold as smaller
+             * pages: a split without break-before-make's invalidation. */
+            struct sim_xlat w;
+            if (!sim_walk(x->va, false, &w) && w.size < x->size)
+                finding("tlb", "TLB holds a 0x%x page at 0x%x, the tables a 0x%x one (split without invalidation)",
+                        x->size, x->va, w.size);
+        }
         u32 step = x->size <= SZ_64K ? PAGE_SIZE : x->size / 16;
         for (u32 off = 0; off < x->size; off += step)
             xlat_vs_model("tlb", (u32)as, x->va + off, x);

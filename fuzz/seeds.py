@@ -66,6 +66,7 @@ SEEDS = {
     "protect_ro": [alloc(0, 1), map_pages(0x400, 0, 1, W), poke(0x400, 5),
                    op(PROTECT, a=0, c=0x400, d=0), poke(0x400, 6), peek(0x400)],
     "split_1m_section": [map_mb(0x100, 1, W, dev=0x100000), peek(0x180),
+                         op(PROTECT, a=0, c=0x180, d=W), peek(0x1c0),
                          unmap(0x180, 1), peek(0x180), peek(0x181), op(UNMAP1, c=0x1ff)],
     "split_16m": [map1(0x1000, 3, W, dev=0x01000000), peek(0x1400), unmap(0x1400, 16),
                   peek(0x1400), peek(0x1410), op(TRANSLATE, c=0x1800)],
