@@ -1020,7 +1020,7 @@ static void op_map(const struct op *o, bool one)
 static void op_unmap(const struct op *o)
 {
     vaddr_t va = (vaddr_t)(o->c % WIN_PAGES) << PAGE_SHIFT;
-    u32 len = (o->a & 0x80) ? (((o->d & 0x3f) + 1) * SZ_1M) : ((o->d % 512) + 1) << PAGE_SHIFT;
+    u32 len = (o->a & 0x80) ? (((u32)(o->d & 0x3f) + 1) * SZ_1M) : ((u32)(o->d % 512) + 1) << PAGE_SHIFT;
     if (o->b & 0x08)
         va = ALIGN_DOWN(va, SZ_1M);
     if (va + len > WIN_TOP)
