@@ -1663,7 +1663,7 @@ static void op_kmalloc(const struct op *o)
     }
     if (m.nblk == NBLK)
         return;
-    u32 bytes = (o->d % 3000) + 1;
+    u32 bytes = (o->b & 0x40) ? (u32)o->d + 1 : (u32)(o->d % 3000) + 1;
     rq_begin("kmalloc", "kmalloc");
     snprintf(h.bind, sizeof h.bind, "k%u", m.names);
     rq_hex(bytes);

@@ -95,7 +95,7 @@ SEEDS = {
     "remap_zeroes": [alloc(0, 1), map_pages(0x400, 0, 1), op(FILL, a=63, b=0x10, c=0x400, e=0x55555555),
                      unmap(0x400, 1), map_pages(0x400, 0, 1), op(SUM, a=63, b=0x10, c=0x400),
                      op(SUM, a=31, b=0x10, c=0x400, d=0x800), peek(0x400, off=0xffc)],
-    "heap_shrink_busy": [op(HEAP, d=0xfff), op(KMALLOC, d=0xfff), op(KMALLOC, d=2999), op(HEAP, a=1, d=0xfff),
+    "heap_shrink_busy": [op(HEAP, d=0xfff), op(KMALLOC, b=0x40, d=0xfff), op(HEAP, a=1, d=0xfff),
                          op(KMALLOC, a=1, c=0), op(HEAP, a=1, d=0xfff)],
     "heap_kmalloc": [op(HEAP, d=0x1fff), op(KMALLOC, d=100), op(KMALLOC, d=2000),
                      op(HEAP, a=1, d=0xfff), op(HEAP, a=1, d=0x7ff), op(KMALLOC, a=1, c=0),
