@@ -86,7 +86,7 @@ fuzz-smoke: $(FUZZ_SMOKE_BINS)
 	FUZZ_SECS=$(FUZZ_SMOKE_SECS) FUZZ_CORES=2 FUZZ_OUT=$(FUZZ_DIR)/smoke FUZZ_FRESH=1 bash fuzz/campaign.sh
 
 fuzz-status:
-	@afl-whatsup -s $${FUZZ_OUT:-fuzz/out}
+	@afl-whatsup -d -s $${FUZZ_OUT:-fuzz/out}
 
 fuzz-plot:
 	@bash fuzz/plot.sh $${FUZZ_OUT:-fuzz/out}
