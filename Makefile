@@ -50,7 +50,7 @@ else
   say  = @:
 endif
 
-.PHONY: all deps run test unit pytest debug clean fuzz fuzz-replay
+.PHONY: all deps run test unit pytest debug clean
 all: $(BUILD)/vmk.elf $(HOSTB)/vmsim
 
 deps:
@@ -87,23 +87,6 @@ $(HOSTB)/bench_core: kernel/test/bench_core.c $(SIM_OBJ) $(HDRS)
 	$(call say,HOSTCC,$<)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d $< $(SIM_OBJ) -o $@
 
-FUZZ_CC ?= afl-clang-fast
-$(HOSTB)/fuzz_replay: fuzz/harness.c $(SIM_OBJ) $(HDRS)
-	$(call say,HOSTCC,$<)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d $< $(SIM_OBJ) -o $@
-$(BUILD)/fuzz/harness_afl: fuzz/harness.c $(SIM_SRC) $(HDRS)
-	$(call say,AFLCC,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) -O2 -g -std=gnu11 $(INCLUDES) -Ikernel/arch/host fuzz/harness.c $(SIM_SRC) -o $@
-
-# The regression corpus replays in every `make test`; `make fuzz` runs a
-# bounded AFL++ campaign (FUZZ_SECS) and fails if it saved a crash.
-fuzz-replay: $(HOSTB)/fuzz_replay
-	./$(HOSTB)/fuzz_replay fuzz/corpus/*
-FUZZ_SECS ?= 60
-fuzz: $(BUILD)/fuzz/harness_afl
-	FUZZ_SECS=$(FUZZ_SECS) bash fuzz/campaign.sh $(BUILD)/fuzz/harness_afl
-
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; ./$$t; done
 
@@ -128,6 +111,7 @@ PYTEST_XDIST ?= -n auto
 test: deps
 	@$(MAKE) all
 	@$(MAKE) layers
+	@$(MAKE) fuzz-smoke
 	@$(MAKE) pytest PYTEST_ARGS="$(PYTEST_XDIST) -q $(PYTEST_ARGS)"
 
 clean:

@@ -8,7 +8,7 @@
 #   make bench-baseline     rewrite ci/bench-baseline.json from a run
 
 BENCH_FLOOR_ELF := $(BUILD)/bench/ready.elf
-BENCH_EMPTY_AFL := $(BUILD)/bench/fuzz_empty
+BENCH_EMPTY_AFL := $(BUILD)/fuzz/empty_afl   # built by mk/fuzz.mk (fuzz/empty.c)
 BENCH_DEPS := $(BUILD)/vmk.elf $(HOSTB)/vmsim $(HOSTB)/bench_core $(BENCH_FLOOR_ELF) \
               $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(BENCH_EMPTY_AFL) $(BUILD)/fuzz/harness_afl)
 BENCH_ARGS ?=
@@ -34,8 +34,3 @@ $(BENCH_FLOOR_ELF): kernel/test/bench/ready.S kernel/test/bench/ready.ld
 	$(Q)$(ARM_CC) -march=armv7-a -marm -nostdlib -static -T kernel/test/bench/ready.ld \
 	    -Wl,--build-id=none $< -o $@
 
-# The floor of fuzz execs/s: a persistent harness that does nothing.
-$(BENCH_EMPTY_AFL): kernel/test/bench/fuzz_empty.c
-	$(call say,AFLCC,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) -O2 $< -o $@

@@ -45,7 +45,7 @@ from .session import Session
 
 BUILD = REPO_ROOT / "build"
 READY_ELF = BUILD / "bench" / "ready.elf"
-EMPTY_HARNESS = BUILD / "bench" / "fuzz_empty"
+EMPTY_HARNESS = BUILD / "fuzz" / "empty_afl"     # fuzz/empty.c (mk/fuzz.mk)
 FUZZ_HARNESS = BUILD / "fuzz" / "harness_afl"
 CORE_BIN = BUILD / "host" / "bench_core"
 DEFAULT_BASELINE = REPO_ROOT / "ci" / "bench-baseline.json"

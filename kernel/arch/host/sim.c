@@ -92,7 +92,7 @@ static void boot_layout(void)
         boot_put32(b->vectors_pa + i * 4u, ARM_LDR_PC);
 }
 
-/* See sim.h. Exits 2 on a RAM size outside SIM_RAM_MIN..SIM_RAM_MAX or not
+/* See sim.h. Exits 2 on a RAM size outside SIM_RAM_TINY..SIM_RAM_MAX or not
  * a multiple of 1 MiB (a caller bug: vmsim checks --ram first). */
 void sim_reset(u32 ram_size, u32 tlb_entries)
 {
@@ -102,7 +102,7 @@ void sim_reset(u32 ram_size, u32 tlb_entries)
 
     if (ram_size == 0)
         ram_size = SIM_RAM_DEFAULT;
-    if (ram_size < SIM_RAM_MIN || ram_size > SIM_RAM_MAX ||
+    if (ram_size < SIM_RAM_TINY || ram_size > SIM_RAM_MAX ||
         !ALIGNED(ram_size, SZ_1M)) {
         fprintf(stderr, "vmsim: bad RAM size 0x%x\n", ram_size);
         exit(2);

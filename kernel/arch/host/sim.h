@@ -34,6 +34,7 @@ u32 sim_tlb_count(void);
 /* ---- extensions: limits and extra controls ------------------------------ */
 
 #define SIM_RAM_MIN      (16u << 20)    /* vmsim --ram range, 1 MiB multiples */
+#define SIM_RAM_TINY     (4u << 20)     /* least sim_reset takes (fuzz harnesses) */
 #define SIM_RAM_MAX      (1024u << 20)
 #define SIM_TLB_MAX      1024u          /* larger tlb_entries are clamped */
 #define SIM_WALK_ENTRIES 16u            /* walk cache of L1 table pointers */
@@ -75,5 +76,16 @@ void sim_set_cpu(u32 n);
  * full invalidations (TLBIALL, local or broadcast) it received. */
 struct sim_cpu_stats { u32 tlb_entries; u64 tlbiall; };
 void sim_get_cpu_stats(u32 n, struct sim_cpu_stats *s);
+
+/* ---- snapshot (snapshot.c): a fast reset for fuzz harnesses ------------- */
+
+/* Records the machine as it is now (call right after sim_reset, before
+ * mm_init): the sim struct and every non-zero RAM page. */
+void sim_snapshot_take(void);
+/* Puts back what sim_snapshot_take recorded, in the time of a few page
+ * copies: registers, TLB, walk cache, counters and the boot pages. RAM
+ * elsewhere keeps what the last run wrote (the core zeroes what it
+ * allocates; only `uninit` frames show old contents). Then call mm_init. */
+void sim_snapshot_restore(void);
 
 #endif

@@ -1,0 +1,41 @@
+/*
+ * fuzz_console.h: the fuzz harnesses' console (fuzz_console.c): replies
+ * captured in memory, input from a buffer, `exit` back to the harness.
+ */
+#ifndef VMK_FUZZ_CONSOLE_H
+#define VMK_FUZZ_CONSOLE_H
+
+#include <setjmp.h>
+#include "arch.h"
+
+#define FZ_OUT_MAX 16384u
+
+/* Simulated RAM of the fuzz harnesses: SIM_RAM_TINY, so that the full
+ * `check` (which visits every page) stays cheap at the end of each input. */
+#ifndef FZ_RAM_BYTES
+#define FZ_RAM_BYTES (4u << 20)
+#endif
+
+struct fz_console {
+    char out[FZ_OUT_MAX];   /* reply bytes since the last clear, NUL-ended */
+    u32  out_len;
+    bool dropped;           /* older lines of this reply were dropped */
+    const u8 *in;           /* what arch_getc returns, then -1 */
+    u32  in_len, in_pos;
+    bool echo;              /* copy replies to stdout too */
+    bool exit_armed;        /* arch_exit longjmps to exit_jmp */
+    jmp_buf exit_jmp;
+    int  exit_code;
+    u64  ticks;
+};
+
+extern struct fz_console fz_con;
+
+static inline void fz_out_clear(void)
+{
+    fz_con.out_len = 0;
+    fz_con.dropped = false;
+    fz_con.out[0] = '\0';
+}
+
+#endif

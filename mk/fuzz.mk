@@ -1,0 +1,104 @@
+# mk/fuzz.mk: the fuzz harnesses, their builds and the campaign tools.
+#
+#   make fuzz [FUZZ_SECS=n]  AFL++ campaign on every core (main + CMPLOG,
+#                            laf-intel, ASan secondaries); resumes fuzz/out
+#   make fuzz-smoke          short campaign (FUZZ_SMOKE_SECS), part of `make test`
+#   make fuzz-replay         the regression corpus through the gcc build
+#   make fuzz-status / fuzz-plot / fuzz-cmin / fuzz-triage / fuzz-bench
+#   make mutants [MUTANTS=id,...]   planted bugs, which layer kills each
+#
+# The harness links every host file but console.c (fuzz/fuzz_console.c
+# captures replies in memory instead).
+
+FUZZ_DIR   := $(BUILD)/fuzz
+FUZZ_CC    ?= afl-clang-fast
+FUZZ_LTO   ?= afl-clang-lto
+FUZZ_SIM   := $(filter-out kernel/arch/host/console.c,$(SIM_SRC))
+FUZZ_OBJ   := $(filter-out $(HOSTB)/obj/kernel/arch/host/console.c.o,$(SIM_OBJ))
+FUZZ_HSRC  := fuzz/harness.c fuzz/fuzz_console.c fuzz/boot.c
+FUZZ_LSRC  := fuzz/harness_line.c fuzz/fuzz_console.c fuzz/boot.c
+FUZZ_INC   := $(INCLUDES) -Ikernel/arch/host -Ifuzz -DVMK_VERSION='"fuzz"'
+FUZZ_FLAGS := -O2 -g -std=gnu11 -w $(FUZZ_INC)
+FUZZ_DEPS  := $(FUZZ_HSRC) $(FUZZ_SIM) fuzz/fuzz_console.h $(HDRS)
+FUZZ_SECS  ?= 60
+FUZZ_SMOKE_SECS ?= 30
+FUZZ_DEFS  ?=     # e.g. -DFUZZ_NO_FULL_CHECK, -DFUZZ_GLOBAL_USER=1
+
+.PHONY: fuzz fuzz-smoke fuzz-replay fuzz-status fuzz-plot fuzz-cmin fuzz-triage \
+        fuzz-builds fuzz-bench mutants
+
+# gcc replay build: replays files, prints them as command scripts (-s).
+$(HOSTB)/fuzz_replay: $(FUZZ_HSRC) $(FUZZ_OBJ) fuzz/fuzz_console.h $(HDRS)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(FUZZ_DEFS) -Ifuzz $(FUZZ_HSRC) $(FUZZ_OBJ) -o $@
+$(HOSTB)/fuzz_line_replay: $(FUZZ_LSRC) $(FUZZ_OBJ) fuzz/fuzz_console.h $(HDRS)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ifuzz $(FUZZ_LSRC) $(FUZZ_OBJ) -o $@
+
+# AFL++ builds: persistent mode with shared-memory input.
+$(FUZZ_DIR)/harness_afl: $(FUZZ_DEPS)
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_DIR)/harness_cmplog: $(FUZZ_DEPS)
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)AFL_LLVM_CMPLOG=1 $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_DIR)/harness_laf: $(FUZZ_DEPS)
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)AFL_LLVM_LAF_ALL=1 $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_DIR)/harness_asan: $(FUZZ_DEPS)
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(FUZZ_CC) $(FUZZ_FLAGS) -fno-sanitize-recover=all $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_DIR)/harness_line_afl: $(FUZZ_LSRC) $(FUZZ_SIM) fuzz/fuzz_console.h $(HDRS)
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_LSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_DIR)/empty_afl: fuzz/empty.c
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) -O2 fuzz/empty.c -o $@
+# libFuzzer (and OSS-Fuzz/ClusterFuzzLite) entry point, when clang has it.
+$(FUZZ_DIR)/harness_libfuzzer: $(FUZZ_DEPS)
+	$(call say,CLANG,$@)
+	@mkdir -p $(dir $@)
+	$(Q)clang -fsanitize=fuzzer,address,undefined -DFUZZ_LIBFUZZER $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+
+FUZZ_BINS := $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/harness_cmplog $(FUZZ_DIR)/harness_laf \
+             $(FUZZ_DIR)/harness_asan $(FUZZ_DIR)/harness_line_afl $(FUZZ_DIR)/empty_afl
+fuzz-builds: $(FUZZ_BINS) $(HOSTB)/fuzz_replay $(HOSTB)/fuzz_line_replay
+
+# The regression corpus replays in every `make test`; a finding fails it.
+fuzz-replay: $(HOSTB)/fuzz_replay $(HOSTB)/fuzz_line_replay
+	./$(HOSTB)/fuzz_replay fuzz/corpus/ops/*
+	./$(HOSTB)/fuzz_line_replay fuzz/corpus/lines/*
+
+fuzz: fuzz-builds
+	FUZZ_SECS=$(FUZZ_SECS) bash fuzz/campaign.sh
+
+# The smoke run (part of `make test`): main + CMPLOG on 2 cores, the line
+# harness beside them; fails on any crash.
+FUZZ_SMOKE_BINS := $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/harness_cmplog $(FUZZ_DIR)/harness_line_afl \
+                   $(HOSTB)/fuzz_replay $(HOSTB)/fuzz_line_replay
+fuzz-smoke: $(FUZZ_SMOKE_BINS)
+	FUZZ_SECS=$(FUZZ_SMOKE_SECS) FUZZ_CORES=2 FUZZ_OUT=$(FUZZ_DIR)/smoke FUZZ_FRESH=1 bash fuzz/campaign.sh
+
+fuzz-status:
+	@afl-whatsup -d -s $${FUZZ_OUT:-fuzz/out}
+
+fuzz-plot:
+	@bash fuzz/plot.sh $${FUZZ_OUT:-fuzz/out}
+
+fuzz-cmin: $(FUZZ_DIR)/harness_afl
+	bash fuzz/cmin.sh $(FUZZ_DIR)/harness_afl
+
+fuzz-triage: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl all
+	$(PYTHON) fuzz/triage.py --out $${FUZZ_OUT:-fuzz/out} $(TRIAGE_ARGS)
+
+fuzz-bench: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/empty_afl
+	@bash fuzz/bench.sh
+
+mutants: mutants-unit
+	$(PYTHON) fuzz/mutants.py $(if $(MUTANTS),--only $(MUTANTS)) $(MUTANT_ARGS)
