@@ -105,9 +105,10 @@ static int as_reply(int rc, u32 id)
     } else if (rc == E_BUSY) {
         why("address space ");
         why_dec(id);
-        why(" is the current one");
+        why(" is current on a CPU (cpus shows which)");
     } else if (rc == E_NO_MEMORY) {
-        why("no free pages for an 8 KiB L1 table (fail nomem may have injected it), "
+        why("no free pages for an 8 KiB L1 table or for the L2 tables of the global "
+            "mappings every space shares (fail nomem may have injected it), "
             "or every address space id is in use");
     }
     return rc;
