@@ -131,6 +131,9 @@ def test_cache_over_an_unmapped_page_is_fault_with_the_event(target, op):
     assert len(faults) == 1 and faults[0].int("va") == VA + PAGE
     assert faults[0]["status"] == r["status"] == "translation_page"
     assert state(s) == before
+    r = s.request(f"cache {op} {hx(VA + M)} 64")  # no L2 table there: a section fault
+    assert r.code == "FAULT" and r.int("va") == VA + M and r["status"] == "translation_section"
+    ok(s, f"cache {op} {hx(VA)} 4K")
 
 
 # ------------------------------------------- frames that growth allocated
@@ -192,6 +195,7 @@ def test_pt_unmap_over_a_locked_page_is_busy(target):
     err(s, f"pt unmap {hx(VA)}", "BUSY")
     assert state(s) == before
     expect_tr(s, VA, pa, PAGE, ("read",))
+    expect_tr(s, VA + 0x80000, pa + PAGE, PAGE, ("read", "lock"))
     ok(s, f"protect {hx(VA + 0x80000)} 4K read")
     assert ok(s, f"pt unmap {hx(VA)}").int("unmapped") == 2 * PAGE
 
