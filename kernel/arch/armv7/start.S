@@ -18,6 +18,36 @@
  */
 #include "armv7.h"
 
+/* MMU on, the same on every CPU: r8 = kernel L1 (PA), r9 = boot L1 (PA);
+ * then on to `high` at its linked address. Boot only. */
+.macro mmu_on_then high
+    mov     r0, #0
+    mcr     p15, 0, r0, c8, c7, 0       @ TLBIALL: nothing stale from reset (local: this CPU's TLB only)
+    mcr     p15, 0, r0, c7, c5, 0       @ ICIALLU
+    mcr     p15, 0, r0, c7, c5, 6       @ BPIALL
+    mcr     p15, 0, r0, c13, c0, 1      @ CONTEXTIDR: ASID 0
+    mov     r0, #TTBCR_N1
+    mcr     p15, 0, r0, c2, c0, 2       @ TTBCR: N = 1, both halves walked
+    orr     r0, r9, #TTB_FLAGS
+    mcr     p15, 0, r0, c2, c0, 0       @ TTBR0 = boot L1 (identity)
+    orr     r0, r8, #TTB_FLAGS
+    mcr     p15, 0, r0, c2, c0, 1       @ TTBR1 = kernel L1
+    mov     r0, #DACR_BOOT
+    mcr     p15, 0, r0, c3, c0, 0       @ DACR: domain 0 client
+    dsb                                 @ invalidations complete before the MMU is on
+    isb                                 @ table registers in effect before SCTLR.M
+
+    mrc     p15, 0, r0, c1, c0, 0
+    ldr     r1, =(SCTLR_A | SCTLR_WXN | SCTLR_UWXN | SCTLR_EE | SCTLR_TRE | SCTLR_AFE | SCTLR_TE)
+    bic     r0, r0, r1
+    ldr     r1, =(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_Z | SCTLR_V)
+    orr     r0, r0, r1
+    mcr     p15, 0, r0, c1, c0, 0       @ MMU, caches, branch prediction, high vectors
+    isb                                 @ fetch the next instruction through the MMU
+    ldr     pc, =\high                 @ identity -> linked address
+.endm
+
+
     .syntax unified
     .arm
     .section .text.boot, "ax"
@@ -84,30 +114,7 @@ _start:
     bl      boot_sections
 
     dsb                                 @ table stores done before the walker reads them
-    mov     r0, #0
-    mcr     p15, 0, r0, c8, c7, 0       @ TLBIALL: nothing stale from reset
-    mcr     p15, 0, r0, c7, c5, 0       @ ICIALLU
-    mcr     p15, 0, r0, c7, c5, 6       @ BPIALL
-    mcr     p15, 0, r0, c13, c0, 1      @ CONTEXTIDR: ASID 0
-    mov     r0, #TTBCR_N1
-    mcr     p15, 0, r0, c2, c0, 2       @ TTBCR: N = 1, both halves walked
-    orr     r0, r9, #TTB_FLAGS
-    mcr     p15, 0, r0, c2, c0, 0       @ TTBR0 = boot L1
-    orr     r0, r8, #TTB_FLAGS
-    mcr     p15, 0, r0, c2, c0, 1       @ TTBR1 = kernel L1
-    mov     r0, #DACR_BOOT
-    mcr     p15, 0, r0, c3, c0, 0       @ DACR: domain 0 client
-    dsb                                 @ invalidations complete before the MMU is on
-    isb                                 @ table registers in effect before SCTLR.M
-
-    mrc     p15, 0, r0, c1, c0, 0
-    ldr     r1, =(SCTLR_A | SCTLR_WXN | SCTLR_UWXN | SCTLR_EE | SCTLR_TRE | SCTLR_AFE | SCTLR_TE)
-    bic     r0, r0, r1
-    ldr     r1, =(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_Z | SCTLR_V)
-    orr     r0, r0, r1
-    mcr     p15, 0, r0, c1, c0, 0       @ MMU, caches, branch prediction, high vectors
-    isb                                 @ fetch the next instruction through the MMU
-    ldr     pc, =boot_high              @ identity -> linked address
+    mmu_on_then boot_high
 
 /* Boot only, now at the linked addresses. */
 boot_high:
@@ -167,30 +174,7 @@ _secondary_start:
     ldr     r9, =__boot_l1
     sub     r9, r9, r11                 @ r9 = boot L1 (PA)
 
-    mov     r0, #0
-    mcr     p15, 0, r0, c8, c7, 0       @ TLBIALL: nothing stale from reset (local: our TLB only)
-    mcr     p15, 0, r0, c7, c5, 0       @ ICIALLU
-    mcr     p15, 0, r0, c7, c5, 6       @ BPIALL
-    mcr     p15, 0, r0, c13, c0, 1      @ CONTEXTIDR: ASID 0
-    mov     r0, #TTBCR_N1
-    mcr     p15, 0, r0, c2, c0, 2       @ TTBCR: N = 1
-    orr     r0, r9, #TTB_FLAGS
-    mcr     p15, 0, r0, c2, c0, 0       @ TTBR0 = boot L1 (identity)
-    orr     r0, r8, #TTB_FLAGS
-    mcr     p15, 0, r0, c2, c0, 1       @ TTBR1 = kernel L1
-    mov     r0, #DACR_BOOT
-    mcr     p15, 0, r0, c3, c0, 0       @ DACR: domain 0 client
-    dsb                                 @ invalidations complete before the MMU is on
-    isb                                 @ table registers in effect before SCTLR.M
-
-    mrc     p15, 0, r0, c1, c0, 0
-    ldr     r1, =(SCTLR_A | SCTLR_WXN | SCTLR_UWXN | SCTLR_EE | SCTLR_TRE | SCTLR_AFE | SCTLR_TE)
-    bic     r0, r0, r1
-    ldr     r1, =(SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_Z | SCTLR_V)
-    orr     r0, r0, r1
-    mcr     p15, 0, r0, c1, c0, 0       @ MMU, caches, branch prediction, high vectors
-    isb                                 @ fetch the next instruction through the MMU
-    ldr     pc, =secondary_high         @ identity -> linked address
+    mmu_on_then secondary_high
 
 secondary_high:
     ldr     r0, =smp_stacks
