@@ -40,7 +40,8 @@
  *   more                                -> flush the whole ASID
  *   a 64K page counts as its 16 4K pages; a 1M or 16M page flushes the
  *   whole ASID (global: everything), since QEMU drops translated code only
- *   for the 4K page a TLBIMVA names (pt_tlb.c has the measured costs)
+ *   for the 4K page a TLBIMVA names (pt_internal.h, tlb_note_large, has
+ *   the measured costs)
  * Kernel roots (is_kernel) hold only global entries.
  */
 #ifndef VMK_PAGETABLE_H

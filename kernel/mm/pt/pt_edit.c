@@ -89,16 +89,17 @@ struct clear_ctx {
     u32              *bytes;
 };
 
-/* Clears the n entries at p of one page of kind k at va. */
-static void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k,
-                       vaddr_t va)
+/* Clears the n entries at p of one page of kind k at va. Its size and
+ * frame come from the type bits alone (no attribute decode: pt_check
+ * vouches for the rest of the descriptor). */
+static inline void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k,
+                              vaddr_t va)
 {
-    u32 d = *p, size, attrs;
-    paddr_t pa;
+    u32 d = *p, size = leaf_size(d, k);
 
-    KASSERT(leaf_decode(d, k, &size, &pa, &attrs));
+    KASSERT(k >= PK_SMALL && k <= PK_MARK);
     if (k != PK_MARK) {
-        frames_drop(c->fr, pa, size);
+        frames_drop(c->fr, d & ~(size - 1), size);
         tlb_note_large(c->b, va, size, leaf_global(d, k));
     }
     for (u32 i = 0; i < n; i++)
@@ -107,7 +108,8 @@ static void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k,
 }
 
 /* Clears the pages of region idx's table in [v, rend); unlinks the table
- * if that empties it. The loop is the 4K unmap fast path. */
+ * if that empties it. The loop is the 4K unmap fast path: a small page
+ * (bit 1 set) is cleared inline, anything else through clear_leaf. */
 static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
 {
     u32 *l1 = l1_of(c->r), d = l1[idx];
@@ -115,26 +117,35 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
     u32 *e = arch_phys_to_ptr(t);
     u16 *cnt = l2_count(t);
     u32 first = l2_index(v), lim = first + (u32)((rend - v) >> 12);
-    u32 removed = 0, last = first;
+    u32 removed = 0, small = 0, last = first, left = *cnt;
+    vaddr_t base = idx << 20;
 
-    L2_WALK(w, e, first, lim) {
-        vaddr_t va = (idx << 20) | (w.i << 12);
-        if (w.k == PK_SMALL) {           /* inline: most common by far */
-            frames_drop(c->fr, w.x & 0xfffff000u, SZ_4K);
-            tlb_note(c->b, va, !(w.x & L2_NG));
-            e[w.i] = 0;
-            *c->bytes += SZ_4K;
-        } else {
-            KASSERT(ALIGNED(w.i, w.n) && w.i + w.n <= lim);
-            clear_leaf(c, &e[w.i], w.n, w.k, va);
+    for (u32 i = first; i < lim && removed < left; ) {
+        u32 x = e[i];
+        if (!x) {
+            i++;
+            continue;
         }
-        removed += w.n;
-        last = w.i + w.n;
-        if (removed == *cnt)             /* the table held no more */
-            break;
+        if (x & 2u) {                    /* small page: most common by far */
+            frames_drop(c->fr, x & 0xfffff000u, SZ_4K);
+            tlb_note(c->b, base | (i << 12), !(x & L2_NG));
+            e[i] = 0;
+            small++;
+            removed++;
+            last = ++i;
+            continue;
+        }
+        enum pt_kind k = l2_kind(x);
+        u32 n = page_entries(x, k);
+        KASSERT(ALIGNED(i, n) && i + n <= lim);
+        clear_leaf(c, &e[i], n, k, base | (i << 12));
+        removed += n;
+        i += n;
+        last = i;
     }
     if (!removed)
         return;
+    *c->bytes += small * SZ_4K;
     arch_pt_written(&e[first], (last - first) * 4);
     *cnt -= (u16)removed;
     if (*cnt == 0) {                     /* emptied: unlink, then free */
@@ -144,24 +155,38 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
     }
 }
 
-/* See pt_internal.h. */
+/* See pt_internal.h. A run of consecutive L1 leaves is cleaned for the
+ * walker with one arch_pt_written; a run is always written out before
+ * anything that can run the batch (clear_l2's tlb_note_table) and before
+ * returning, so every clear reaches the walker before its TLB flush. */
 void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
               struct frame_run *fr, u32 *bytes)
 {
     struct clear_ctx c = { r, b, fr, bytes };
+    u32 *l1 = l1_of(r), run = 0, run_end = 0;   /* [run, run_end) cleared */
 
-    L1_WALK(w, l1_of(r), va, end) {
+    L1_WALK(w, l1, va, end) {
         if (w.k == PK_TABLE) {
+            if (run_end > run)
+                arch_pt_written(&l1[run], (run_end - run) * 4);
+            run = run_end = 0;
             clear_l2(&c, w.idx, w.v, w.next);
         } else if (w.k != PK_NONE) {
             u32 n = page_entries(w.d, w.k);
             KASSERT(ALIGNED(w.idx, n) && w.v == (u64)w.idx << 20 &&
                     end - w.v >= (u64)n << 20);
-            clear_leaf(&c, &w.l1[w.idx], n, w.k, (vaddr_t)w.v);
-            arch_pt_written(&w.l1[w.idx], n * 4);
+            clear_leaf(&c, &l1[w.idx], n, w.k, (vaddr_t)w.v);
+            if (run_end != w.idx) {      /* not adjacent: a new run */
+                if (run_end > run)
+                    arch_pt_written(&l1[run], (run_end - run) * 4);
+                run = w.idx;
+            }
+            run_end = w.idx + n;
             w.next = w.v + ((u64)n << 20);
         }
     }
+    if (run_end > run)
+        arch_pt_written(&l1[run], (run_end - run) * 4);
 }
 
 /* See pt_internal.h. */

@@ -21,6 +21,7 @@ struct map_req {
     u32     attrs;         /* as stored (pt_norm_attrs) */
     u32     force;         /* pt_map1's size, or 0 to choose */
     u32     small, large;  /* leaf bits of 4K and 64K pages */
+    u32     sect, super;   /* and of 1M and 16M ones */
 };
 
 /* True if the n L1 entries from idx are all empty. */
@@ -77,7 +78,8 @@ static int map_check(const struct map_req *m, u32 *need)
     L1_WALK(w, m->l1, m->va, m->end) {
         u32 sz = l1_piece(m, w.v);
         if (sz) {
-            if (!l1_empty(m->l1, w.idx, sz >> 20))
+            /* a chosen piece was found empty in every root, m->l1 too */
+            if (m->force && !l1_empty(m->l1, w.idx, sz >> 20))
                 return E_ALREADY_MAPPED;
             w.next = w.v + sz;
         } else if (w.d == 0) {
@@ -99,6 +101,12 @@ static u32 map_l2(const struct map_req *m, u32 idx, u64 v, u64 rend)
     u32 *e = arch_phys_to_ptr(t);
     bool mark = m->attrs & ATTR_INTERRUPT;
 
+    if (!mark && (m->force == SZ_4K || (!m->force && (m->delta & 0xffffu)))) {
+        /* no 64K page can start here (pa and va disagree below 64K): 4K
+         * pages only, the 4K map fast path */
+        for (; v < rend; v += SZ_4K)
+            e[i++] = ((u32)v + m->delta) | m->small;
+    }
     while (v < rend) {
         u32 pa = (u32)v + m->delta;
         if (m->force == SZ_64K || (!m->force && ALIGNED(pa | (u32)v, SZ_64K) &&
@@ -122,15 +130,28 @@ static u32 map_l2(const struct map_req *m, u32 idx, u64 v, u64 rend)
     return i - first;
 }
 
-/* Writes the L1 piece of size sz at region idx (v its base) into m->l1. */
+/* Writes the L1 piece of size sz at region idx (v its base) into m->l1
+ * (leaf_encode with the bits map_prepare worked out). The caller cleans
+ * the entries for the walker (map_write: one arch_pt_written a run). */
 static u32 map_l1(const struct map_req *m, u32 idx, u64 v, u32 sz)
 {
-    u32 x = leaf_encode(sz, (u32)v + m->delta, m->attrs);
+    u32 x;
 
+    if (m->attrs & ATTR_INTERRUPT)
+        x = mk_encode(sz, m->attrs);
+    else
+        x = (((u32)v + m->delta) & ~(sz - 1)) | (sz == SZ_16M ? m->super : m->sect);
     for (u32 k = 0; k < (sz >> 20); k++)
         m->l1[idx + k] = x;
-    arch_pt_written(&m->l1[idx], (sz >> 20) * 4);
     return sz >> 20;
+}
+
+/* Cleans L1 entries [lo, hi) of every root of the request for the walker. */
+static void l1_written(const struct map_req *m, u32 lo, u32 hi)
+{
+    if (hi > lo)
+        for (u32 r = 0; r < m->n; r++)
+            arch_pt_written(&m->l1s[r][lo], (hi - lo) * 4);
 }
 
 /* The write pass, into every root; returns the descriptors written in
@@ -139,10 +160,17 @@ static u32 map_l1(const struct map_req *m, u32 idx, u64 v, u32 sz)
  * step on, which no earlier step wrote). */
 static u32 map_write(struct map_req *m)
 {
-    u32 n = 0;
+    u32 n = 0, run = 0, run_end = 0;   /* L1 pieces written, not yet cleaned */
 
     L1_WALK(w, m->l1s[0], m->va, m->end) {
         u32 sz = l1_piece(m, w.v), c = 0;
+        if (sz) {
+            if (run_end != w.idx) {        /* not adjacent: a new run */
+                l1_written(m, run, run_end);
+                run = w.idx;
+            }
+            run_end = w.idx + (sz >> 20);
+        }
         for (u32 r = 0; r < m->n; r++) {
             m->l1 = m->l1s[r];
             c = sz ? map_l1(m, w.idx, w.v, sz) : map_l2(m, w.idx, w.v, w.next);
@@ -151,6 +179,7 @@ static u32 map_write(struct map_req *m)
         if (sz)
             w.next = w.v + sz;
     }
+    l1_written(m, run, run_end);   /* invalid -> valid: no flush, just clean */
     return n;
 }
 
@@ -177,6 +206,8 @@ static int map_prepare(struct map_req *m, struct pt_root *r, vaddr_t va,
     m->force = 0;
     m->small = leaf_bits(SZ_4K, m->attrs & ATTR_HW_MASK);
     m->large = leaf_bits(SZ_64K, m->attrs & ATTR_HW_MASK);
+    m->sect = leaf_bits(SZ_1M, m->attrs & ATTR_HW_MASK);
+    m->super = leaf_bits(SZ_16M, m->attrs & ATTR_HW_MASK);
     return 0;
 }
 

@@ -24,7 +24,15 @@ int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e)
     d = l1_of(r)[l1_index(va)];
     k = l1_kind(d);
     if (k == PK_TABLE) {
+        u32 a;
         d = l2_of(d)[l2_index(va)];
+        if ((d & 2u) && (a = small_attrs(d)) != 0) {   /* a 4K page: fast */
+            e->va = va & ~(SZ_4K - 1);
+            e->pa = d & ~(SZ_4K - 1);
+            e->size = SZ_4K;
+            e->attrs = a;
+            return 0;
+        }
         k = l2_kind(d);
     }
     return entry_of(d, k, va, e) ? 0 : E_NOT_MAPPED;
