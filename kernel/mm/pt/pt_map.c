@@ -25,18 +25,21 @@ struct map_req {
 };
 
 /* True if the n L1 entries from idx are all empty. */
-static bool l1_empty(const u32 *l1, u32 idx, u32 n)
+static inline bool l1_empty(const u32 *l1, u32 idx, u32 n)
 {
-    for (u32 i = 0; i < n; i++)
-        if (l1[idx + i])
-            return false;
-    return true;
+    u32 any = 0;
+
+    for (u32 i = 0; i < n; i++)    /* no early exit: n is 1 or 16, and */
+        any |= l1[idx + i];        /* the OR of 16 loads is branch-free */
+    return !any;
 }
 
 /* The same in every root of the request: a piece goes in L1 only where
  * all of them can take it, so that every root gets the same pages. */
-static bool l1_empty_all(const struct map_req *m, u32 idx, u32 n)
+static inline bool l1_empty_all(const struct map_req *m, u32 idx, u32 n)
 {
+    if (m->n == 1)                        /* one root: the common case */
+        return l1_empty(m->l1s[0], idx, n);
     for (u32 r = 0; r < m->n; r++)
         if (!l1_empty(m->l1s[r], idx, n))
             return false;
@@ -52,11 +55,11 @@ static u32 l1_piece(const struct map_req *m, u64 v)
 
     if (m->force)
         return m->force >= SZ_1M ? m->force : 0;
+    if (!ALIGNED(at, SZ_1M) || rem < SZ_1M)    /* neither fits: the L2 */
+        return 0;
     if (ALIGNED(at, SZ_16M) && rem >= SZ_16M && l1_empty_all(m, idx, 16))
         return SZ_16M;
-    if (ALIGNED(at, SZ_1M) && rem >= SZ_1M && l1_empty_all(m, idx, 1))
-        return SZ_1M;
-    return 0;
+    return l1_empty_all(m, idx, 1) ? SZ_1M : 0;
 }
 
 /* True if the entries of the table l1d for [v, rend) are all zero. */
@@ -141,8 +144,13 @@ static u32 map_l1(const struct map_req *m, u32 idx, u64 v, u32 sz)
         x = mk_encode(sz, m->attrs);
     else
         x = (((u32)v + m->delta) & ~(sz - 1)) | (sz == SZ_16M ? m->super : m->sect);
-    for (u32 k = 0; k < (sz >> 20); k++)
-        m->l1[idx + k] = x;
+    u32 *p = &m->l1[idx];
+
+    if (sz == SZ_1M)
+        p[0] = x;                         /* one store, not a fill loop */
+    else
+        for (u32 k = 0; k < 16; k++)
+            p[k] = x;
     return sz >> 20;
 }
 
