@@ -174,6 +174,30 @@ void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
                 arch_pt_written(&l1[run], (run_end - run) * 4);
             run = run_end = 0;
             clear_l2(&c, w.idx, w.v, w.next);
+        } else if (w.k == PK_SECT) {     /* a run of sections: fast */
+            u32 i = w.idx, lim = (u32)(end >> 20), x;   /* whole regions */
+            bool g = false, ng = false;
+            KASSERT(w.v == (u64)w.idx << 20 && end - w.v >= SZ_1M);
+            for (; i < lim && ((x = l1[i]) & (3u | L1_SUPER)) == L1_TYPE_SECT; i++) {
+                frames_drop(fr, x & 0xfff00000u, SZ_1M);
+                if (x & L1_NG)
+                    ng = true;
+                else
+                    g = true;
+                l1[i] = 0;
+            }
+            if (g)                       /* one note a class: 1M is wide */
+                tlb_note_large(b, (vaddr_t)w.v, SZ_1M, true);
+            if (ng)
+                tlb_note_large(b, (vaddr_t)w.v, SZ_1M, false);
+            *bytes += (i - w.idx) * SZ_1M;
+            if (run_end != w.idx) {      /* not adjacent: a new run */
+                if (run_end > run)
+                    arch_pt_written(&l1[run], (run_end - run) * 4);
+                run = w.idx;
+            }
+            run_end = i;
+            w.next = (u64)i << 20;
         } else if (w.k != PK_NONE) {
             u32 n = page_entries(w.d, w.k);
             KASSERT(ALIGNED(w.idx, n) && w.v == (u64)w.idx << 20 &&

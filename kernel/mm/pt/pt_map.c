@@ -62,6 +62,29 @@ static u32 l1_piece(const struct map_req *m, u64 v)
     return l1_empty_all(m, idx, 1) ? SZ_1M : 0;
 }
 
+/* The 1M section at v (which l1_piece chose) and those after it that
+ * l1_piece would choose one by one too: how many regions from v on take
+ * a section (>= 1). The run stops where a supersection could start, an
+ * entry of some root is in use, or the range ends. No region's choice
+ * looks at a region before it, so writing the run in one go makes the
+ * same choices as writing it a section at a time. */
+static u32 sect_run(const struct map_req *m, u64 v)
+{
+    u32 n = 1;
+
+    if (m->force)
+        return 1;
+    for (v += SZ_1M; m->end - v >= SZ_1M; v += SZ_1M, n++) {
+        u32 at = (u32)v | m->delta, idx = l1_index(v);
+        if (ALIGNED(at, SZ_16M) && m->end - v >= SZ_16M &&
+            l1_empty_all(m, idx, 16))
+            break;                       /* a 16M piece goes here */
+        if (!l1_empty_all(m, idx, 1))
+            break;
+    }
+    return n;
+}
+
 /* True if the entries of the table l1d for [v, rend) are all zero. */
 static bool l2_empty(u32 l1d, u64 v, u64 rend)
 {
@@ -84,7 +107,7 @@ static int map_check(const struct map_req *m, u32 *need)
             /* a chosen piece was found empty in every root, m->l1 too */
             if (m->force && !l1_empty(m->l1, w.idx, sz >> 20))
                 return E_ALREADY_MAPPED;
-            w.next = w.v + sz;
+            w.next = w.v + (sz == SZ_1M ? (u64)sect_run(m, w.v) << 20 : sz);
         } else if (w.d == 0) {
             (*need)++;
         } else if (w.k != PK_TABLE || !l2_empty(w.d, w.v, w.next)) {
@@ -134,24 +157,27 @@ static u32 map_l2(const struct map_req *m, u32 idx, u64 v, u64 rend)
 }
 
 /* Writes the L1 piece of size sz at region idx (v its base) into m->l1
- * (leaf_encode with the bits map_prepare worked out). The caller cleans
- * the entries for the walker (map_write: one arch_pt_written a run). */
-static u32 map_l1(const struct map_req *m, u32 idx, u64 v, u32 sz)
+ * (leaf_encode with the bits map_prepare worked out); for 1M, `run`
+ * sections in a row (sect_run). The caller cleans the entries for the
+ * walker (map_write: one arch_pt_written a run). */
+static u32 map_l1(const struct map_req *m, u32 idx, u64 v, u32 sz, u32 run)
 {
+    bool mark = m->attrs & ATTR_INTERRUPT;
+    u32 *p = &m->l1[idx];
     u32 x;
 
-    if (m->attrs & ATTR_INTERRUPT)
+    if (mark)
         x = mk_encode(sz, m->attrs);
     else
         x = (((u32)v + m->delta) & ~(sz - 1)) | (sz == SZ_16M ? m->super : m->sect);
-    u32 *p = &m->l1[idx];
-
-    if (sz == SZ_1M)
-        p[0] = x;                         /* one store, not a fill loop */
-    else
+    if (sz == SZ_16M) {
         for (u32 k = 0; k < 16; k++)
             p[k] = x;
-    return sz >> 20;
+        return 16;
+    }
+    for (u32 k = 0; k < run; k++, x += mark ? 0 : SZ_1M)
+        p[k] = x;
+    return run;
 }
 
 /* Cleans L1 entries [lo, hi) of every root of the request for the walker. */
@@ -172,20 +198,21 @@ static u32 map_write(struct map_req *m)
 
     L1_WALK(w, m->l1s[0], m->va, m->end) {
         u32 sz = l1_piece(m, w.v), c = 0;
+        u32 secs = sz == SZ_1M ? sect_run(m, w.v) : 1;  /* before any write */
         if (sz) {
             if (run_end != w.idx) {        /* not adjacent: a new run */
                 l1_written(m, run, run_end);
                 run = w.idx;
             }
-            run_end = w.idx + (sz >> 20);
+            run_end = w.idx + (sz == SZ_1M ? secs : 16);
         }
         for (u32 r = 0; r < m->n; r++) {
             m->l1 = m->l1s[r];
-            c = sz ? map_l1(m, w.idx, w.v, sz) : map_l2(m, w.idx, w.v, w.next);
+            c = sz ? map_l1(m, w.idx, w.v, sz, secs) : map_l2(m, w.idx, w.v, w.next);
         }
         n += c;
         if (sz)
-            w.next = w.v + sz;
+            w.next = w.v + (sz == SZ_1M ? (u64)secs << 20 : sz);
     }
     l1_written(m, run, run_end);   /* invalid -> valid: no flush, just clean */
     return n;
