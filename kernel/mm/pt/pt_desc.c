@@ -141,19 +141,16 @@ bool leaf_decode(u32 d, enum pt_kind k, u32 *size, paddr_t *pa, u32 *attrs)
 /* See pt_desc.h. Entry i holds leaf_decode's attributes of the small
  * page descriptor with bits[11:0] = i (its frame base plays no part in
  * the decode), 0 where it fails; filled the first time it is asked. */
-u32 small_attrs(u32 d)
-{
-    static u16 tab[4096];
-    static bool built;
+u16  pt_small_tab[4096];
+bool pt_small_tab_built;
 
-    if (!built) {
-        for (u32 i = 0; i < 4096; i++) {
-            u32 size, attrs;
-            paddr_t pa;
-            tab[i] = (l2_kind(i) == PK_SMALL &&
-                      leaf_decode(i, PK_SMALL, &size, &pa, &attrs)) ? (u16)attrs : 0;
-        }
-        built = true;
+void small_attrs_build(void)
+{
+    for (u32 i = 0; i < 4096; i++) {
+        u32 size, attrs;
+        paddr_t pa;
+        pt_small_tab[i] = (l2_kind(i) == PK_SMALL &&
+                           leaf_decode(i, PK_SMALL, &size, &pa, &attrs)) ? (u16)attrs : 0;
     }
-    return tab[d & 0xfffu];
+    pt_small_tab_built = true;
 }

@@ -152,7 +152,15 @@ static inline u32 leaf_size(u32 d, enum pt_kind k)
  * as leaf_decode finds them, or 0 if no attribute set encodes those bits
  * (ATTR_READ is always set in a valid result). A table of 4096, built on
  * first use from leaf_decode itself (pt_desc.c): translate's fast path. */
-u32 small_attrs(u32 d);
+extern u16  pt_small_tab[4096];
+extern bool pt_small_tab_built;
+void small_attrs_build(void);
+static inline u32 small_attrs(u32 d)
+{
+    if (!pt_small_tab_built)
+        small_attrs_build();
+    return pt_small_tab[d & 0xfffu];
+}
 
 /* True if the leaf entry d is global (nG clear); markers are not cached. */
 static inline bool leaf_global(u32 d, enum pt_kind k)

@@ -77,6 +77,7 @@ void pt_split_one(struct pt_root *r, vaddr_t va)
         paddr_t t = table_of_section(pa, attrs);
         bbm_write(r, &l1[idx], 1, t | L1_TYPE_TABLE, 0,
                   ALIGN_DOWN(va, SZ_1M), SZ_1M, !mark, leaf_global(d, k));
+        count_tables(r, 1);              /* the same bytes, now in 4K */
     }
 }
 
@@ -154,6 +155,7 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
     if (*cnt == 0) {                     /* emptied: unlink, then free */
         l1[idx] = 0;
         arch_pt_written(&l1[idx], 4);
+        count_tables(c->r, -1);
         tlb_note_table(c->b, idx << 20, t);
     }
 }
@@ -167,6 +169,7 @@ void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
 {
     struct clear_ctx c = { r, b, fr, bytes };
     u32 *l1 = l1_of(r), run = 0, run_end = 0;   /* [run, run_end) cleared */
+    u32 before = *bytes;
 
     L1_WALK(w, l1, va, end) {
         if (w.k == PK_TABLE) {
@@ -214,6 +217,7 @@ void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
     }
     if (run_end > run)
         arch_pt_written(&l1[run], (run_end - run) * 4);
+    count_bytes(r, 0, *bytes - before);  /* what was mapped and is not now */
 }
 
 /* See pt_internal.h. */
@@ -225,6 +229,7 @@ void pt_drop_tables(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b)
         KASSERT(*l2_count(w.d & L1_TABLE_ADDR) == 0);
         w.l1[w.idx] = 0;
         arch_pt_written(&w.l1[w.idx], 4);
+        count_tables(r, -1);
         tlb_note_table(b, (vaddr_t)w.v, w.d & L1_TABLE_ADDR);
     }
 }

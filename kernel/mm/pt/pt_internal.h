@@ -124,6 +124,23 @@ static inline bool l2_walk_load(struct l2_walk *w)
     for (struct l2_walk w = { .t = (table), .i = (from), .lim = (to) };   \
          l2_walk_load(&w); w.i += w.n)
 
+/* The root's counts (if it keeps them): tables linked (+1) or unlinked
+ * (-1); bytes newly mapped and bytes no longer mapped. */
+static inline void count_tables(struct pt_root *r, int delta)
+{
+    if (r->count)
+        r->count->l2_tables += (u32)delta;
+}
+static inline void count_bytes(struct pt_root *r, u32 add, u32 sub)
+{
+    if (r->count)
+        r->count->mapped += add - sub;
+}
+
+/* What the root's counts must be: L2 tables linked from its L1 and
+ * bytes of non-zero entries, by a scan of the tables (pt_walk.c). */
+void pt_usage_scan(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes);
+
 /* ---- L2 tables (pt_l2.c) -------------------------------------------------
  * Quarters of PG_TABLE pages. l2_reserve is the only step that can fail;
  * after it, l2_take cannot. */

@@ -14,8 +14,10 @@
  * 1M region goes in its L2 table as 64K where aligned, else 4K. */
 struct map_req {
     u32    *const *l1s;    /* the L1 of every root mapped into (1 or more) */
+    struct pt_root *const *roots;  /* and the roots (their counters) */
     u32     n;
     u32    *l1;            /* the one being checked or written */
+    struct pt_root *root;  /* whose L1 m->l1 is (while writing) */
     u64     va, end;       /* [va, end) */
     u32     delta;         /* pa - va (0 for markers: only va aligns) */
     u32     attrs;         /* as stored (pt_norm_attrs) */
@@ -152,6 +154,7 @@ static u32 map_l2(const struct map_req *m, u32 idx, u64 v, u64 rend)
     if (!d) {
         m->l1[idx] = t | L1_TYPE_TABLE;
         arch_pt_written(&m->l1[idx], 4);
+        count_tables(m->root, 1);
     }
     return i - first;
 }
@@ -208,6 +211,7 @@ static u32 map_write(struct map_req *m)
         }
         for (u32 r = 0; r < m->n; r++) {
             m->l1 = m->l1s[r];
+            m->root = m->roots[r];
             c = sz ? map_l1(m, w.idx, w.v, sz, secs) : map_l2(m, w.idx, w.v, w.next);
         }
         n += c;
@@ -215,6 +219,8 @@ static u32 map_write(struct map_req *m)
             w.next = w.v + (sz == SZ_1M ? (u64)secs << 20 : sz);
     }
     l1_written(m, run, run_end);   /* invalid -> valid: no flush, just clean */
+    for (u32 r = 0; r < m->n; r++)  /* every page of the range, every root */
+        count_bytes(m->roots[r], (u32)(m->end - m->va), 0);
     return n;
 }
 
@@ -332,6 +338,7 @@ int pt_map_multi(struct pt_root *const *roots, u32 n, vaddr_t va, paddr_t pa,
         l1s[r] = l1_of(roots[r]);
     }
     m.l1s = l1s;
+    m.roots = roots;
     m.n = n;
     m.force = size;
     return map_do(&m, entries);
@@ -353,6 +360,7 @@ int pt_table_map(struct pt_root *r, vaddr_t va, paddr_t *l2)
     arch_pt_written(arch_phys_to_ptr(t), L2_BYTES);
     l1[idx] = t | L1_TYPE_TABLE;      /* invalid -> valid: no flush */
     arch_pt_written(&l1[idx], 4);
+    count_tables(r, 1);
     *l2 = t;
     return 0;
 }
