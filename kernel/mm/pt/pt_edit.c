@@ -113,7 +113,11 @@ static inline void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k
 
 /* Clears the pages of region idx's table in [v, rend); unlinks the table
  * if that empties it. The loop is the 4K unmap fast path: a small page
- * (bit 1 set) is cleared inline, anything else through clear_leaf. */
+ * (bit 1 set) is cleared inline, anything else through clear_leaf. It
+ * keeps its state in locals (the table stores could alias memory): the
+ * frames as one run, handed to frames_drop when it breaks; and TLB notes
+ * only while the page's class (global or not) can still be named by VA,
+ * since a note to a class gone wide does nothing. */
 static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
 {
     u32 *l1 = l1_of(c->r), d = l1[idx];
@@ -123,6 +127,12 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
     u32 first = l2_index(v), lim = first + (u32)((rend - v) >> 12);
     u32 removed = 0, small = 0, last = first, left = *cnt;
     vaddr_t base = idx << 20;
+    struct tlb_batch *b = c->b;
+    bool kern = c->r->is_kernel;
+    bool g_room = b->live && b->n_g <= PT_TLB_VA_MAX;
+    bool ng_room = b->live && b->n_ng <= PT_TLB_VA_MAX;
+    paddr_t run_pa = 0;
+    u32 run_len = 0;
 
     for (u32 i = first; i < lim && removed < left; ) {
         u32 x = e[i];
@@ -131,8 +141,21 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
             continue;
         }
         if (x & 2u) {                    /* small page: most common by far */
-            frames_drop(c->fr, x & 0xfffff000u, SZ_4K);
-            tlb_note(c->b, base | (i << 12), !(x & L2_NG));
+            paddr_t pa = x & 0xfffff000u;
+            bool g = kern || !(x & L2_NG);
+            if (run_len && (u64)run_pa + run_len == pa) {
+                run_len += SZ_4K;
+            } else {
+                if (run_len)
+                    frames_drop(c->fr, run_pa, run_len);
+                run_pa = pa;
+                run_len = SZ_4K;
+            }
+            if (g ? g_room : ng_room) {
+                tlb_note(b, base | (i << 12), g);
+                g_room = b->n_g <= PT_TLB_VA_MAX;
+                ng_room = b->n_ng <= PT_TLB_VA_MAX;
+            }
             e[i] = 0;
             small++;
             removed++;
@@ -142,11 +165,18 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
         enum pt_kind k = l2_kind(x);
         u32 n = page_entries(x, k);
         KASSERT(ALIGNED(i, n) && i + n <= lim);
+        if (run_len)                     /* frames in address order */
+            frames_drop(c->fr, run_pa, run_len);
+        run_len = 0;
         clear_leaf(c, &e[i], n, k, base | (i << 12));
+        g_room = b->live && b->n_g <= PT_TLB_VA_MAX;
+        ng_room = b->live && b->n_ng <= PT_TLB_VA_MAX;
         removed += n;
         i += n;
         last = i;
     }
+    if (run_len)
+        frames_drop(c->fr, run_pa, run_len);
     if (!removed)
         return;
     *c->bytes += small * SZ_4K;
