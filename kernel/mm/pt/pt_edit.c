@@ -209,16 +209,26 @@ void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
             clear_l2(&c, w.idx, w.v, w.next);
         } else if (w.k == PK_SECT) {     /* a run of sections: fast */
             u32 i = w.idx, lim = (u32)(end >> 20), x;   /* whole regions */
-            bool g = false, ng = false;
+            u32 any = 0, all = ~0u;      /* OR and AND of the entries */
+            paddr_t run_pa = 0;          /* frames as one run, in locals */
+            u32 run_len = 0;
             KASSERT(w.v == (u64)w.idx << 20 && end - w.v >= SZ_1M);
             for (; i < lim && ((x = l1[i]) & (3u | L1_SUPER)) == L1_TYPE_SECT; i++) {
-                frames_drop(fr, x & 0xfff00000u, SZ_1M);
-                if (x & L1_NG)
-                    ng = true;
-                else
-                    g = true;
+                paddr_t pa = x & 0xfff00000u;
+                if (run_len && (u64)run_pa + run_len == pa) {
+                    run_len += SZ_1M;
+                } else {
+                    if (run_len)
+                        frames_drop(fr, run_pa, run_len);
+                    run_pa = pa;
+                    run_len = SZ_1M;
+                }
+                any |= x;
+                all &= x;
                 l1[i] = 0;
             }
+            frames_drop(fr, run_pa, run_len);
+            bool ng = any & L1_NG, g = !(all & L1_NG);  /* some nG, some not */
             if (g)                       /* one note a class: 1M is wide */
                 tlb_note_large(b, (vaddr_t)w.v, SZ_1M, true);
             if (ng)

@@ -72,16 +72,23 @@ static u32 l1_piece(const struct map_req *m, u64 v)
  * same choices as writing it a section at a time. */
 static u32 sect_run(const struct map_req *m, u64 v)
 {
-    u32 n = 1;
+    u32 first = l1_index(v), left = (u32)((m->end - v) >> 20), n = 1;
+    bool can16 = ALIGNED(m->delta, SZ_16M);  /* at = v | delta: 16M-aligned
+                                                only where v is, then */
+    const u32 *l1 = m->l1s[0];
 
     if (m->force)
         return 1;
-    for (v += SZ_1M; m->end - v >= SZ_1M; v += SZ_1M, n++) {
-        u32 at = (u32)v | m->delta, idx = l1_index(v);
-        if (ALIGNED(at, SZ_16M) && m->end - v >= SZ_16M &&
-            l1_empty_all(m, idx, 16))
+    if (m->n == 1 && !can16) {           /* one root, no 16M: empty entries */
+        while (n < left && !l1[first + n])
+            n++;
+        return n;
+    }
+    for (; n < left; n++) {
+        u32 idx = first + n;
+        if (can16 && !(idx & 15u) && left - n >= 16 && l1_empty_all(m, idx, 16))
             break;                       /* a 16M piece goes here */
-        if (!l1_empty_all(m, idx, 1))
+        if (m->n == 1 ? l1[idx] != 0 : !l1_empty_all(m, idx, 1))
             break;
     }
     return n;
