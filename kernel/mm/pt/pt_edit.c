@@ -116,8 +116,8 @@ static inline void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k
  * (bit 1 set) is cleared inline, anything else through clear_leaf. It
  * keeps its state in locals (the table stores could alias memory): the
  * frames as one run, handed to frames_drop when it breaks; and TLB notes
- * only while the page's class (global or not) can still be named by VA,
- * since a note to a class gone wide does nothing. */
+ * only while the page's class (global or not) can still be named by VA
+ * (tlb_room), since a note to a class gone wide does nothing. */
 static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
 {
     u32 *l1 = l1_of(c->r), d = l1[idx];
@@ -125,16 +125,20 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
     u32 *e = arch_phys_to_ptr(t);
     u16 *cnt = l2_count(t);
     u32 first = l2_index(v), lim = first + (u32)((rend - v) >> 12);
-    u32 removed = 0, small = 0, last = first, left = *cnt;
+    u32 removed = 0, large = 0, last = first, left = *cnt;
     vaddr_t base = idx << 20;
     struct tlb_batch *b = c->b;
-    bool kern = c->r->is_kernel;
-    bool g_room = b->live && b->n_g <= PT_TLB_VA_MAX;
-    bool ng_room = b->live && b->n_ng <= PT_TLB_VA_MAX;
-    paddr_t run_pa = 0;
-    u32 run_len = 0;
+    u32 kern = c->r->is_kernel;
+    /* room: bit 1 = a global page can still be noted by VA, bit 0 = a
+     * non-global one (tlb_note does nothing to a class gone wide) */
+    u32 room = tlb_room(b);
+    paddr_t run_pa = 0;                  /* frames as one run: */
+    u64 run_end = 0;                     /* [run_pa, run_end) */
 
-    for (u32 i = first; i < lim && removed < left; ) {
+    if (!left)                           /* an empty table: nothing here */
+        return;
+
+    for (u32 i = first; i < lim; ) {
         u32 x = e[i];
         if (!x) {
             i++;
@@ -142,44 +146,44 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
         }
         if (x & 2u) {                    /* small page: most common by far */
             paddr_t pa = x & 0xfffff000u;
-            bool g = kern || !(x & L2_NG);
-            if (run_len && (u64)run_pa + run_len == pa) {
-                run_len += SZ_4K;
-            } else {
-                if (run_len)
-                    frames_drop(c->fr, run_pa, run_len);
+            u32 cls = kern | (((x >> 11) & 1u) ^ 1u);   /* 1: global */
+            if (pa != run_end) {
+                if (run_end > run_pa)
+                    frames_drop(c->fr, run_pa, (u32)(run_end - run_pa));
                 run_pa = pa;
-                run_len = SZ_4K;
             }
-            if (g ? g_room : ng_room) {
-                tlb_note(b, base | (i << 12), g);
-                g_room = b->n_g <= PT_TLB_VA_MAX;
-                ng_room = b->n_ng <= PT_TLB_VA_MAX;
+            run_end = (u64)pa + SZ_4K;
+            if ((room >> cls) & 1u) {
+                tlb_note(b, base | (i << 12), cls);
+                room = tlb_room(b);
             }
             e[i] = 0;
-            small++;
-            removed++;
             last = ++i;
+            if (++removed == left)       /* the table held no more */
+                break;
             continue;
         }
         enum pt_kind k = l2_kind(x);
         u32 n = page_entries(x, k);
         KASSERT(ALIGNED(i, n) && i + n <= lim);
-        if (run_len)                     /* frames in address order */
-            frames_drop(c->fr, run_pa, run_len);
-        run_len = 0;
+        if (run_end > run_pa)            /* frames in address order */
+            frames_drop(c->fr, run_pa, (u32)(run_end - run_pa));
+        run_pa = 0;
+        run_end = 0;
         clear_leaf(c, &e[i], n, k, base | (i << 12));
-        g_room = b->live && b->n_g <= PT_TLB_VA_MAX;
-        ng_room = b->live && b->n_ng <= PT_TLB_VA_MAX;
+        room = tlb_room(b);
         removed += n;
+        large += n;
         i += n;
         last = i;
+        if (removed == left)
+            break;
     }
-    if (run_len)
-        frames_drop(c->fr, run_pa, run_len);
+    if (run_end > run_pa)
+        frames_drop(c->fr, run_pa, (u32)(run_end - run_pa));
     if (!removed)
         return;
-    *c->bytes += small * SZ_4K;
+    *c->bytes += (removed - large) * SZ_4K;   /* clear_leaf counted the rest */
     arch_pt_written(&e[first], (last - first) * 4);
     *cnt -= (u16)removed;
     if (*cnt == 0) {                     /* emptied: unlink, then free */

@@ -202,6 +202,16 @@ static inline void tlb_note(struct tlb_batch *b, vaddr_t va, bool global)
     }
 }
 
+/* Which classes tlb_note can still name by VA: bit 1 global pages, bit 0
+ * non-global ones (none if the root's entries cannot be cached). */
+static inline u32 tlb_room(const struct tlb_batch *b)
+{
+    if (!b->live)
+        return 0;
+    return (b->n_g <= PT_TLB_VA_MAX ? 2u : 0u) |
+           (b->n_ng <= PT_TLB_VA_MAX ? 1u : 0u);
+}
+
 /* Why not one TLBIMVA at the base, which the
  * architecture says is enough for any page size: QEMU 7.2 then drops its
  * translated code (tb_jmp_cache) only for the 4K page named, so code in
