@@ -29,10 +29,14 @@ struct map_req {
 /* True if the n L1 entries from idx are all empty. */
 static inline bool l1_empty(const u32 *l1, u32 idx, u32 n)
 {
+    const u32 *p = &l1[idx];
     u32 any = 0;
 
-    for (u32 i = 0; i < n; i++)    /* no early exit: n is 1 or 16, and */
-        any |= l1[idx + i];        /* the OR of 16 loads is branch-free */
+    if (n == 16)                   /* a supersection's 16: one OR tree */
+        return !((p[0] | p[1] | p[2] | p[3]) | (p[4] | p[5] | p[6] | p[7]) |
+                 (p[8] | p[9] | p[10] | p[11]) | (p[12] | p[13] | p[14] | p[15]));
+    for (u32 i = 0; i < n; i++)    /* no early exit: branch-free */
+        any |= p[i];
     return !any;
 }
 
