@@ -19,6 +19,8 @@ struct vm_as {
     u32  asid, gen;        /* ASID pair (asid.h); {0, 0} until first switch */
     struct pt_root root;   /* root.asid: asid while live, else 0 (set by
                               root_of() before every use) */
+    struct pt_count count; /* root.count: its tables and bytes, which
+                              pagetable keeps (vm_as_info reads them) */
 };
 
 static struct {
@@ -165,8 +167,9 @@ int vm_as_new(u32 *id)
     arch_pt_written(p, 2 * PAGE_SIZE);
     vm.as[n] = (struct vm_as){
         .live = true,
-        .root = { .l1 = l1, .lo = 0, .hi = USER_TOP, .is_kernel = false },
-    };
+        .root = { .l1 = l1, .lo = 0, .hi = USER_TOP, .is_kernel = false,
+                  .count = &vm.as[n].count },
+    };                     /* count: zero, as the L1 is */
     vm.top = n + 1 > vm.top ? n + 1 : vm.top;
     /* Every global user page is in every space (vm_global.h): copy them
      * from the current one; on failure the new space goes again, so

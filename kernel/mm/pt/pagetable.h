@@ -40,7 +40,8 @@
  *   more                                -> flush the whole ASID
  *   a 64K page counts as its 16 4K pages; a 1M or 16M page flushes the
  *   whole ASID (global: everything), since QEMU drops translated code only
- *   for the 4K page a TLBIMVA names (pt_tlb.c has the measured costs)
+ *   for the 4K page a TLBIMVA names (pt_internal.h, tlb_note_large, has
+ *   the measured costs)
  * Kernel roots (is_kernel) hold only global entries.
  */
 #ifndef VMK_PAGETABLE_H
@@ -52,6 +53,14 @@ struct arch_boot;
 
 #define PT_TLB_VA_MAX 16
 
+/* What pt_usage reports of a root, kept by every operation that changes
+ * its tree, so that reading it costs nothing (vm's `info`). */
+struct pt_count {
+    u32 l2_tables;      /* L2 tables linked from the L1 */
+    u32 mapped;         /* non-zero entries' share: 1M an L1 leaf entry,
+                           4K an L2 entry (a 64K or 16M page counts 16) */
+};
+
 struct pt_root {
     paddr_t l1;         /* physical address of the L1 table */
     vaddr_t lo, hi;     /* the span this root may map: [lo, hi) — user:
@@ -59,6 +68,11 @@ struct pt_root {
     u32     asid;       /* ASID its non-global entries may be cached under;
                            0 = none can be in the TLB */
     bool    is_kernel;  /* 4096-entry L1 for TTBR1; else 2048 for TTBR0 */
+    struct pt_count *count;  /* the tree's counts, kept up to date
+                           (zero over a zeroed L1; pt_kernel_init sets a
+                           kernel root's; pt_check verifies them), or NULL:
+                           none kept, pt_usage scans. A pointer, so that
+                           copies of a root share them. */
 };
 
 /* One mapped page as software sees it. */
@@ -173,7 +187,8 @@ int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
                 pt_visit_fn fn, void *ctx);
 
 /* Pages of memory this root uses for L2 tables (quarters / 4, rounded up
- * per page is not meaningful: reports live L2 tables) and bytes mapped. */
+ * per page is not meaningful: reports live L2 tables) and bytes mapped.
+ * O(1) from r->count if the root keeps counts, else by a scan. */
 void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes);
 
 /* Verifies the root: descriptors well formed, replicated entries agree,

@@ -116,6 +116,12 @@ int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
         bad = "root_span";
     if (!bad)
         bad = check_l1(r, tables, mappings);
+    if (!bad && r->count) {              /* pt_usage's counts */
+        u32 t, m;
+        pt_usage_scan(r, &t, &m);
+        if (t != r->count->l2_tables || m != r->count->mapped)
+            bad = "usage_counts";
+    }
     L1_WALK(w, l1_of(r), r->lo, span_end(r))            /* unmark */
         if (w.k == PK_TABLE && pmm_page(w.d & L1_TABLE_ADDR))
             *l2_count(w.d & L1_TABLE_ADDR) &= (u16)~SEEN;

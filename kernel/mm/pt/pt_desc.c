@@ -137,3 +137,20 @@ bool leaf_decode(u32 d, enum pt_kind k, u32 *size, paddr_t *pa, u32 *attrs)
         return false;
     return d == leaf_encode(*size, *pa, *attrs);
 }
+
+/* See pt_desc.h. Entry i holds leaf_decode's attributes of the small
+ * page descriptor with bits[11:0] = i (its frame base plays no part in
+ * the decode), 0 where it fails; filled the first time it is asked. */
+u16  pt_small_tab[4096];
+bool pt_small_tab_built;
+
+void small_attrs_build(void)
+{
+    for (u32 i = 0; i < 4096; i++) {
+        u32 size, attrs;
+        paddr_t pa;
+        pt_small_tab[i] = (l2_kind(i) == PK_SMALL &&
+                           leaf_decode(i, PK_SMALL, &size, &pa, &attrs)) ? (u16)attrs : 0;
+    }
+    pt_small_tab_built = true;
+}

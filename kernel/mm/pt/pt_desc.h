@@ -134,6 +134,34 @@ static inline u32 leaf_encode(u32 size, paddr_t pa, u32 attrs)
  * *pa and *attrs. false if d is not one we would have written. */
 bool leaf_decode(u32 d, enum pt_kind k, u32 *size, paddr_t *pa, u32 *attrs);
 
+/* Size of the page a valid leaf (PK_SMALL/LARGE/SECT/SUPER) or a marker
+ * or pending entry d of kind k stands for: read from its type bits alone,
+ * without decoding its attributes (the unmap fast path). */
+static inline u32 leaf_size(u32 d, enum pt_kind k)
+{
+    switch (k) {
+    case PK_SMALL: return SZ_4K;
+    case PK_LARGE: return SZ_64K;
+    case PK_SECT:  return SZ_1M;
+    case PK_SUPER: return SZ_16M;
+    default:       return soft_size(d, k);
+    }
+}
+
+/* The attributes of a small (4K) page from bits[11:0] of its descriptor,
+ * as leaf_decode finds them, or 0 if no attribute set encodes those bits
+ * (ATTR_READ is always set in a valid result). A table of 4096, built on
+ * first use from leaf_decode itself (pt_desc.c): translate's fast path. */
+extern u16  pt_small_tab[4096];
+extern bool pt_small_tab_built;
+void small_attrs_build(void);
+static inline u32 small_attrs(u32 d)
+{
+    if (!pt_small_tab_built)
+        small_attrs_build();
+    return pt_small_tab[d & 0xfffu];
+}
+
 /* True if the leaf entry d is global (nG clear); markers are not cached. */
 static inline bool leaf_global(u32 d, enum pt_kind k)
 {

@@ -77,6 +77,7 @@ void pt_split_one(struct pt_root *r, vaddr_t va)
         paddr_t t = table_of_section(pa, attrs);
         bbm_write(r, &l1[idx], 1, t | L1_TYPE_TABLE, 0,
                   ALIGN_DOWN(va, SZ_1M), SZ_1M, !mark, leaf_global(d, k));
+        count_tables(r, 1);              /* the same bytes, now in 4K */
     }
 }
 
@@ -89,25 +90,34 @@ struct clear_ctx {
     u32              *bytes;
 };
 
-/* Clears the n entries at p of one page of kind k at va. */
-static void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k,
-                       vaddr_t va)
+/* Clears the n entries at p of one page of kind k at va. Its size and
+ * frame come from the type bits alone (no attribute decode: pt_check
+ * vouches for the rest of the descriptor). */
+static inline void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k,
+                              vaddr_t va)
 {
-    u32 d = *p, size, attrs;
-    paddr_t pa;
+    u32 d = *p, size = leaf_size(d, k);
 
-    KASSERT(leaf_decode(d, k, &size, &pa, &attrs));
+    KASSERT(k >= PK_SMALL && k <= PK_MARK);
     if (k != PK_MARK) {
-        frames_drop(c->fr, pa, size);
+        frames_drop(c->fr, d & ~(size - 1), size);
         tlb_note_large(c->b, va, size, leaf_global(d, k));
     }
-    for (u32 i = 0; i < n; i++)
-        p[i] = 0;
+    if (n == 1)
+        p[0] = 0;                        /* one store, not a fill loop */
+    else
+        for (u32 i = 0; i < n; i++)
+            p[i] = 0;
     *c->bytes += size;
 }
 
 /* Clears the pages of region idx's table in [v, rend); unlinks the table
- * if that empties it. The loop is the 4K unmap fast path. */
+ * if that empties it. The loop is the 4K unmap fast path: a small page
+ * (bit 1 set) is cleared inline, anything else through clear_leaf. It
+ * keeps its state in locals (the table stores could alias memory): the
+ * frames as one run, handed to frames_drop when it breaks; and TLB notes
+ * only while the page's class (global or not) can still be named by VA
+ * (tlb_room), since a note to a class gone wide does nothing. */
 static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
 {
     u32 *l1 = l1_of(c->r), d = l1[idx];
@@ -115,53 +125,143 @@ static void clear_l2(struct clear_ctx *c, u32 idx, u64 v, u64 rend)
     u32 *e = arch_phys_to_ptr(t);
     u16 *cnt = l2_count(t);
     u32 first = l2_index(v), lim = first + (u32)((rend - v) >> 12);
-    u32 removed = 0, last = first;
+    u32 removed = 0, large = 0, last = first, left = *cnt;
+    vaddr_t base = idx << 20;
+    struct tlb_batch *b = c->b;
+    u32 kern = c->r->is_kernel;
+    /* room: bit 1 = a global page can still be noted by VA, bit 0 = a
+     * non-global one (tlb_note does nothing to a class gone wide) */
+    u32 room = tlb_room(b);
+    paddr_t run_pa = 0;                  /* frames as one run: */
+    u64 run_end = 0;                     /* [run_pa, run_end) */
 
-    L2_WALK(w, e, first, lim) {
-        vaddr_t va = (idx << 20) | (w.i << 12);
-        if (w.k == PK_SMALL) {           /* inline: most common by far */
-            frames_drop(c->fr, w.x & 0xfffff000u, SZ_4K);
-            tlb_note(c->b, va, !(w.x & L2_NG));
-            e[w.i] = 0;
-            *c->bytes += SZ_4K;
-        } else {
-            KASSERT(ALIGNED(w.i, w.n) && w.i + w.n <= lim);
-            clear_leaf(c, &e[w.i], w.n, w.k, va);
+    if (!left)                           /* an empty table: nothing here */
+        return;
+
+    for (u32 i = first; i < lim; ) {
+        u32 x = e[i];
+        if (!x) {
+            i++;
+            continue;
         }
-        removed += w.n;
-        last = w.i + w.n;
-        if (removed == *cnt)             /* the table held no more */
+        if (x & 2u) {                    /* small page: most common by far */
+            paddr_t pa = x & 0xfffff000u;
+            u32 cls = kern | (((x >> 11) & 1u) ^ 1u);   /* 1: global */
+            if (pa != run_end) {
+                if (run_end > run_pa)
+                    frames_drop(c->fr, run_pa, (u32)(run_end - run_pa));
+                run_pa = pa;
+            }
+            run_end = (u64)pa + SZ_4K;
+            if ((room >> cls) & 1u) {
+                tlb_note(b, base | (i << 12), cls);
+                room = tlb_room(b);
+            }
+            e[i] = 0;
+            last = ++i;
+            if (++removed == left)       /* the table held no more */
+                break;
+            continue;
+        }
+        enum pt_kind k = l2_kind(x);
+        u32 n = page_entries(x, k);
+        KASSERT(ALIGNED(i, n) && i + n <= lim);
+        if (run_end > run_pa)            /* frames in address order */
+            frames_drop(c->fr, run_pa, (u32)(run_end - run_pa));
+        run_pa = 0;
+        run_end = 0;
+        clear_leaf(c, &e[i], n, k, base | (i << 12));
+        room = tlb_room(b);
+        removed += n;
+        large += n;
+        i += n;
+        last = i;
+        if (removed == left)
             break;
     }
+    if (run_end > run_pa)
+        frames_drop(c->fr, run_pa, (u32)(run_end - run_pa));
     if (!removed)
         return;
+    *c->bytes += (removed - large) * SZ_4K;   /* clear_leaf counted the rest */
     arch_pt_written(&e[first], (last - first) * 4);
     *cnt -= (u16)removed;
     if (*cnt == 0) {                     /* emptied: unlink, then free */
         l1[idx] = 0;
         arch_pt_written(&l1[idx], 4);
+        count_tables(c->r, -1);
         tlb_note_table(c->b, idx << 20, t);
     }
 }
 
-/* See pt_internal.h. */
+/* See pt_internal.h. A run of consecutive L1 leaves is cleaned for the
+ * walker with one arch_pt_written; a run is always written out before
+ * anything that can run the batch (clear_l2's tlb_note_table) and before
+ * returning, so every clear reaches the walker before its TLB flush. */
 void pt_clear(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b,
               struct frame_run *fr, u32 *bytes)
 {
     struct clear_ctx c = { r, b, fr, bytes };
+    u32 *l1 = l1_of(r), run = 0, run_end = 0;   /* [run, run_end) cleared */
+    u32 before = *bytes;
 
-    L1_WALK(w, l1_of(r), va, end) {
+    L1_WALK(w, l1, va, end) {
         if (w.k == PK_TABLE) {
+            if (run_end > run)
+                arch_pt_written(&l1[run], (run_end - run) * 4);
+            run = run_end = 0;
             clear_l2(&c, w.idx, w.v, w.next);
+        } else if (w.k == PK_SECT) {     /* a run of sections: fast */
+            u32 i = w.idx, lim = (u32)(end >> 20), x;   /* whole regions */
+            u32 any = 0, all = ~0u;      /* OR and AND of the entries */
+            paddr_t run_pa = 0;          /* frames as one run, in locals */
+            u32 run_len = 0;
+            KASSERT(w.v == (u64)w.idx << 20 && end - w.v >= SZ_1M);
+            for (; i < lim && ((x = l1[i]) & (3u | L1_SUPER)) == L1_TYPE_SECT; i++) {
+                paddr_t pa = x & 0xfff00000u;
+                if (run_len && (u64)run_pa + run_len == pa) {
+                    run_len += SZ_1M;
+                } else {
+                    if (run_len)
+                        frames_drop(fr, run_pa, run_len);
+                    run_pa = pa;
+                    run_len = SZ_1M;
+                }
+                any |= x;
+                all &= x;
+                l1[i] = 0;
+            }
+            frames_drop(fr, run_pa, run_len);
+            bool ng = any & L1_NG, g = !(all & L1_NG);  /* some nG, some not */
+            if (g)                       /* one note a class: 1M is wide */
+                tlb_note_large(b, (vaddr_t)w.v, SZ_1M, true);
+            if (ng)
+                tlb_note_large(b, (vaddr_t)w.v, SZ_1M, false);
+            *bytes += (i - w.idx) * SZ_1M;
+            if (run_end != w.idx) {      /* not adjacent: a new run */
+                if (run_end > run)
+                    arch_pt_written(&l1[run], (run_end - run) * 4);
+                run = w.idx;
+            }
+            run_end = i;
+            w.next = (u64)i << 20;
         } else if (w.k != PK_NONE) {
             u32 n = page_entries(w.d, w.k);
             KASSERT(ALIGNED(w.idx, n) && w.v == (u64)w.idx << 20 &&
                     end - w.v >= (u64)n << 20);
-            clear_leaf(&c, &w.l1[w.idx], n, w.k, (vaddr_t)w.v);
-            arch_pt_written(&w.l1[w.idx], n * 4);
+            clear_leaf(&c, &l1[w.idx], n, w.k, (vaddr_t)w.v);
+            if (run_end != w.idx) {      /* not adjacent: a new run */
+                if (run_end > run)
+                    arch_pt_written(&l1[run], (run_end - run) * 4);
+                run = w.idx;
+            }
+            run_end = w.idx + n;
             w.next = w.v + ((u64)n << 20);
         }
     }
+    if (run_end > run)
+        arch_pt_written(&l1[run], (run_end - run) * 4);
+    count_bytes(r, 0, *bytes - before);  /* what was mapped and is not now */
 }
 
 /* See pt_internal.h. */
@@ -173,6 +273,7 @@ void pt_drop_tables(struct pt_root *r, u64 va, u64 end, struct tlb_batch *b)
         KASSERT(*l2_count(w.d & L1_TABLE_ADDR) == 0);
         w.l1[w.idx] = 0;
         arch_pt_written(&w.l1[w.idx], 4);
+        count_tables(r, -1);
         tlb_note_table(b, (vaddr_t)w.v, w.d & L1_TABLE_ADDR);
     }
 }

@@ -124,6 +124,23 @@ static inline bool l2_walk_load(struct l2_walk *w)
     for (struct l2_walk w = { .t = (table), .i = (from), .lim = (to) };   \
          l2_walk_load(&w); w.i += w.n)
 
+/* The root's counts (if it keeps them): tables linked (+1) or unlinked
+ * (-1); bytes newly mapped and bytes no longer mapped. */
+static inline void count_tables(struct pt_root *r, int delta)
+{
+    if (r->count)
+        r->count->l2_tables += (u32)delta;
+}
+static inline void count_bytes(struct pt_root *r, u32 add, u32 sub)
+{
+    if (r->count)
+        r->count->mapped += add - sub;
+}
+
+/* What the root's counts must be: L2 tables linked from its L1 and
+ * bytes of non-zero entries, by a scan of the tables (pt_walk.c). */
+void pt_usage_scan(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes);
+
 /* ---- L2 tables (pt_l2.c) -------------------------------------------------
  * Quarters of PG_TABLE pages. l2_reserve is the only step that can fail;
  * after it, l2_take cannot. */
@@ -162,11 +179,75 @@ struct tlb_batch {
 };
 
 void tlb_begin(struct tlb_batch *b, const struct pt_root *r);
-/* The page holding va had a valid entry that is now broken. */
-void tlb_note(struct tlb_batch *b, vaddr_t va, bool global);
-/* The same for the page of size (4K..16M) at va: a 64K page is noted as
- * its 4K pages, 1M and 16M make the batch wide (see pt_tlb.c for why). */
-void tlb_note_large(struct tlb_batch *b, vaddr_t va, u32 size, bool global);
+/* tlb_note: the page holding va had a valid entry that is now broken.
+ * tlb_note_large: the same for the page of size (4K..16M) at va: a 64K
+ * page is noted as its 4K pages, 1M and 16M make the batch wide (why:
+ * below). Both defined here, inline. */
+/* Kernel roots hold only global entries. Inline: unmap calls it per
+ * page, and once a class is wide it is a test and nothing more. */
+static inline void tlb_note(struct tlb_batch *b, vaddr_t va, bool global)
+{
+    if (!b->live)
+        return;
+    if (global || b->r->is_kernel) {
+        if (b->n_g < PT_TLB_VA_MAX)
+            b->g[b->n_g] = va;
+        if (b->n_g <= PT_TLB_VA_MAX)
+            b->n_g++;
+    } else {
+        if (b->n_ng < PT_TLB_VA_MAX)
+            b->ng[b->n_ng] = va;
+        if (b->n_ng <= PT_TLB_VA_MAX)
+            b->n_ng++;
+    }
+}
+
+/* Which classes tlb_note can still name by VA: bit 1 global pages, bit 0
+ * non-global ones (none if the root's entries cannot be cached). */
+static inline u32 tlb_room(const struct tlb_batch *b)
+{
+    if (!b->live)
+        return 0;
+    return (b->n_g <= PT_TLB_VA_MAX ? 2u : 0u) |
+           (b->n_ng <= PT_TLB_VA_MAX ? 1u : 0u);
+}
+
+/* Why not one TLBIMVA at the base, which the
+ * architecture says is enough for any page size: QEMU 7.2 then drops its
+ * translated code (tb_jmp_cache) only for the 4K page named, so code in
+ * the other 4K pages of the block keeps running after protect, unmap or
+ * remap (pytest/test_large_page_code.py). What each choice cost, measured
+ * on QEMU 7.2 through the protocol (pytest/bench_large_page_tlb.py: four
+ * kernels side by side, median of 150 `protect` of a page, and of a `sum`
+ * over 64 other 4K pages after each one, to see the refill):
+ *
+ *               per 4K page      by ASID / all (global)   one at base
+ *   64K         189 us           195 / 191 us             170 us (wrong)
+ *   1M          300 us           244 / 245 us             230 us (wrong)
+ *   16M        1026 us           230 / 230 us             213 us (wrong)
+ *   refill      sum 1230 us      1248 / 1270 us           1215 us
+ *
+ * Naming every 4K page costs 16 operations for 64K (within noise) but 256
+ * and 4096 for 1M and 16M (+70 us, +800 us per change), while a wide flush
+ * costs one operation and a refill of what it dropped (+20..40 us on 64
+ * pages). So: a 64K page is flushed as its 16 4K pages (it keeps the rest
+ * of the TLB), a 1M or 16M page by its ASID if it is not global, and by
+ * TLBIALL if it is (TLBIASID leaves global entries). */
+static inline void tlb_note_large(struct tlb_batch *b, vaddr_t va, u32 size, bool global)
+{
+    if (size <= SZ_64K) {
+        for (u32 off = 0; off < size; off += SZ_4K)
+            tlb_note(b, va + off, global);
+        return;
+    }
+    if (!b->live)
+        return;
+    if (global || b->r->is_kernel)
+        b->n_g = PT_TLB_VA_MAX + 1;      /* wide: TLBIALL */
+    else
+        b->n_ng = PT_TLB_VA_MAX + 1;     /* wide: TLBIASID */
+}
+
 /* The table l2 under va's 1 MiB region was unlinked from L1: its walk may
  * be cached; it is freed once the batch has run. */
 void tlb_note_table(struct tlb_batch *b, vaddr_t va, paddr_t l2);

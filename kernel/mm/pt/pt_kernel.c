@@ -49,6 +49,8 @@ int pt_kernel_init(struct pt_root *k, const struct arch_boot *b)
         l1[idx] = kernel_entry(idx, b, vt);
     arch_pt_written(l1, KERN_L1_ENTRIES * 4);
     arch_tlb_flush_all();    /* whatever boot or an earlier run cached */
+    if (k->count)                /* counts from here on */
+        pt_usage_scan(k, &k->count->l2_tables, &k->count->mapped);
     l2_settle();
     return 0;
 }

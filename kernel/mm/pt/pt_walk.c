@@ -1,6 +1,7 @@
 /*
  * pt_walk.c: reading the tables: pt_walk (one address), pt_for_each (every
- * page of a range, in order), pt_usage (tables and bytes of a root).
+ * page of a range, in order), pt_usage (tables and bytes of a root, as counted), pt_usage_scan (the
+ * same by a scan, for pt_check and boot).
  */
 #include "pt_internal.h"
 
@@ -13,21 +14,28 @@ static bool entry_of(u32 d, enum pt_kind k, vaddr_t va, struct pt_entry *e)
     return true;
 }
 
-/* See pagetable.h. */
+/* See pagetable.h. A 4K page (the common case) is read with two loads
+ * and one table lookup (small_attrs); anything else is fully decoded. */
 int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e)
 {
     u32 d;
-    enum pt_kind k;
 
     if (!in_span(r, va))
         return E_NOT_MAPPED;
     d = l1_of(r)[l1_index(va)];
-    k = l1_kind(d);
-    if (k == PK_TABLE) {
+    if ((d & 3u) == L1_TYPE_TABLE) {
+        u32 a;
         d = l2_of(d)[l2_index(va)];
-        k = l2_kind(d);
+        if ((d & 2u) && (a = small_attrs(d)) != 0) {
+            e->va = va & ~(SZ_4K - 1);
+            e->pa = d & ~(SZ_4K - 1);
+            e->size = SZ_4K;
+            e->attrs = a;
+            return 0;
+        }
+        return entry_of(d, l2_kind(d), va, e) ? 0 : E_NOT_MAPPED;
     }
-    return entry_of(d, k, va, e) ? 0 : E_NOT_MAPPED;
+    return entry_of(d, l1_kind(d), va, e) ? 0 : E_NOT_MAPPED;
 }
 
 /* See pagetable.h. A page that starts below lo but reaches into
@@ -62,9 +70,9 @@ int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
     return 0;
 }
 
-/* See pagetable.h. Every non-zero entry stands for its share: 1M in L1
+/* See pt_internal.h. Every non-zero entry stands for its share: 1M in L1
  * (a supersection is 16 of them), 4K in L2 (a large page is 16). */
-void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
+void pt_usage_scan(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
 {
     u32 tables = 0, bytes = 0;
 
@@ -80,6 +88,17 @@ void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
     }
     *l2_tables = tables;
     *mapped_bytes = bytes;
+}
+
+/* See pagetable.h. */
+void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
+{
+    if (!r->count) {
+        pt_usage_scan(r, l2_tables, mapped_bytes);
+        return;
+    }
+    *l2_tables = r->count->l2_tables;
+    *mapped_bytes = r->count->mapped;
 }
 
 /* See pagetable.h. */
