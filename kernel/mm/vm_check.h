@@ -23,4 +23,9 @@ int vm_check(struct vm_check_counts *c, const char **what);
 int pt_check_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
                   pt_visit_fn fn, void *ctx);
 
+/* The table pages pmm holds (pmm.c): *l1_pages PG_TABLE pages of L1s,
+ * *quarters live L2 quarters of all of them; E_CORRUPT ("table_page_unused")
+ * if a PG_TABLE page is neither an L1 nor holds a live quarter. */
+int pmm_check_tables(u32 *l1_pages, u32 *quarters, const char **what);
+
 #endif
