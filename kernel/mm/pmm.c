@@ -16,6 +16,7 @@
 #include <string.h>
 #include "pmm.h"
 #include "kassert.h"
+#include "vm_check.h"
 
 #define NONE 0xffffffffu
 
@@ -383,6 +384,39 @@ int pmm_check(const char **what)
     u32 n[PG_GROWN + 1] = { 0 }, run = 0, sum = 0;
 
     for (u32 i = 0; i < pmm.npages; i++) {
+        /* Fastest path: 32 pages whose bitmap word says all free, above
+         * the hint and the kernel's pages, outside a run: each must be
+         * PG_FREE with no table fields, mapcount or run head (check_page's
+         * rules for a free page, nothing left out). */
+        if (!(i & 31) && i + 32 <= pmm.npages && pmm.freemap[i >> 5] == ~0u &&
+            !run && i >= pmm.lowest && i >= pmm.kpages) {
+            u32 bad = 0;
+            for (u32 k = i; k < i + 32; k++) {
+                const struct page_info *q = &pmm.pi[k];
+                bad |= (u32)q->use | q->l2_used | q->is_l1 | q->run_head | q->mapcount;
+            }
+            if (!bad) {
+                n[PG_FREE] += 32;
+                i += 31;
+                continue;
+            }
+        }
+        const struct page_info *p = &pmm.pi[i];
+        bool bit = pmm.freemap[i >> 5] >> (i & 31) & 1;
+        /* Fast path, the same rules check_page applies to its two
+         * commonest cases: a free page (bit set, at or above the hint and
+         * the kernel's pages) and a kernel page (bit clear), each with no
+         * table fields, no mapcount and no run. */
+        if (!run && !p->l2_used && !p->is_l1 && !p->run_head && !p->mapcount) {
+            if (p->use == PG_FREE && bit && i >= pmm.lowest && i >= pmm.kpages) {
+                n[PG_FREE]++;
+                continue;
+            }
+            if (p->use == PG_KERNEL && !bit) {
+                n[PG_KERNEL]++;
+                continue;
+            }
+        }
         const char *bad = check_page(i, &run);
         if (bad) {
             *what = bad;
@@ -401,5 +435,28 @@ int pmm_check(const char **what)
         *what = run ? "pmm_run_short" : "pmm_total";
         return E_CORRUPT;
     }
+    return 0;
+}
+
+/* See vm_check.h. */
+int pmm_check_tables(u32 *l1_pages, u32 *quarters, const char **what)
+{
+    static const u8 bits[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
+    u32 l1 = 0, q = 0;
+
+    for (u32 i = 0; i < pmm.npages; i++) {
+        const struct page_info *p = &pmm.pi[i];
+        if (p->use != PG_TABLE)
+            continue;
+        if (p->is_l1)
+            l1++;
+        q += bits[p->l2_used & 0xf];   /* quarters 0..3, as pmm_check allows */
+        if (!p->is_l1 && p->l2_used == 0) {
+            *what = "table_page_unused";
+            return E_CORRUPT;
+        }
+    }
+    *l1_pages = l1;
+    *quarters = q;
     return 0;
 }
