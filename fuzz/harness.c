@@ -5,7 +5,7 @@
  * An input is a sequence of 12-byte ops, fixed-width little-endian fields
  * (so CMPLOG and laf-intel can solve every comparison):
  *
- *   byte 0      op code (mod OP_COUNT)        byte 1   CPU (reserved: 0)
+ *   byte 0      op code (mod OP_COUNT)        byte 1   CPU (mod FZ_CPUS)
  *   byte 2      a (size / sub-command)         byte 3   b (flags)
  *   bytes 4-5   c (u16: VA page, slot, id)     bytes 6-7 d (u16: attrs, len)
  *   bytes 8-11  e (u32: value, byte count)
@@ -95,7 +95,10 @@ static struct {
     u32  dirty[NAS];                 /* 1 MiB regions touched (bit i) */
     u8   pinned[NAS][NREG];          /* an empty L2 from `pt map` */
     bool live[NAS];
-    u32  cur;
+    u32  cur;                        /* current space of the running CPU */
+    u32  cpu;                        /* the running CPU */
+    u32  ccur[FZ_CPUS];              /* current space of each CPU */
+    bool pend[FZ_CPUS];              /* a rollover left this CPU's TLB to flush */
     u16  fmap[RAM_PAGES];            /* user mappings of each RAM page */
     u8   falloc[RAM_PAGES];          /* allocated as a frame */
     u16  cslot[RAM_PAGES];           /* 0, or 1 + index into cpool */
@@ -181,13 +184,18 @@ static void fmt_hex(char *t, u32 v)
 
 static void rq_begin(const char *name, const char *text)
 {
+    static const char *const pre[4] = { "", "cpu 1 ", "cpu 2 ", "cpu 3 " };
+    const char *p = pre[m.cpu & 3];
     h.opname = name;
-    h.ln = put_s(h.line, 0, sizeof h.line, text);
+    h.ln = put_s(h.line, 0, sizeof h.line, p);
+    h.ln = put_s(h.line, h.ln, sizeof h.line, text);
     h.wn = 0;
     h.want[0] = 0;
     h.bind[0] = 0;
-    if (h.print)
-        h.sn = put_s(h.sym, 0, sizeof h.sym, text);
+    if (h.print) {
+        h.sn = put_s(h.sym, 0, sizeof h.sym, p);
+        h.sn = put_s(h.sym, h.sn, sizeof h.sym, text);
+    }
 }
 
 static void rq_word(const char *w)
@@ -827,10 +835,21 @@ static void kernel_xlat_ok(const char *oracle, vaddr_t va, const struct sim_xlat
 
 /* Every valid TLB entry and walk-cache entry agrees with the tables its
  * ASID (or the kernel's half) now has. */
+static void verify_tlb_cpu(u32 c);
 static void verify_tlb(void)
 {
-    for (u32 i = 0; i < sim_cur()->tlb.n; i++) {
-        const struct sim_tlb_entry *t = &sim_cur()->tlb.e[i];
+    for (u32 c = 0; c < FZ_CPUS; c++)
+        verify_tlb_cpu(c);
+}
+
+/* CPU c's TLB and walk cache. A CPU a rollover marked (m.pend) may hold
+ * entries of recycled ASIDs until its next switch: then only what it can
+ * use now, its running ASID's entries, must agree. */
+static void verify_tlb_cpu(u32 c)
+{
+    const struct sim_cpu *cpu = &sim.cpu[c];
+    for (u32 i = 0; i < cpu->tlb.n; i++) {
+        const struct sim_tlb_entry *t = &cpu->tlb.e[i];
         if (!t->valid)
             continue;
         const struct sim_xlat *x = &t->x;
@@ -849,7 +868,7 @@ static void verify_tlb(void)
                     xlat_vs_model("tlb", id, x->va, x);
             continue;
         }
-        if (as < 0)
+        if (as < 0 || (m.pend[c] && t->asid != cpu->asid))
             continue;                                  /* dead tag: harmless */
         if ((u32)as == m.cur && x->size > SZ_4K) {
             /* A large entry over what the tables now hold as smaller
@@ -869,8 +888,10 @@ static void verify_tlb(void)
                     xlat_vs_model("tlb", (u32)as, h.tva + off, x);
     }
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
-        const struct sim_wc_entry *w = &sim_cur()->tlb.wc[i];
+        const struct sim_wc_entry *w = &cpu->tlb.wc[i];
         if (!w->valid)
+            continue;
+        if (!w->global && m.pend[c] && w->asid != cpu->asid)
             continue;
         paddr_t l1;
         if (w->global) {
@@ -929,16 +950,17 @@ static void full_check(void)
  * and `check`. */
 static void probe(void)
 {
+    const char *pre = m.cpu ? (m.cpu == 1 ? "cpu 1 " : m.cpu == 2 ? "cpu 2 " : "cpu 3 ") : "";
     if (!h.probe_kva && h.probe_set && h.probe_va < WIN_TOP && h.probe_as == m.cur) {
         const struct mpage *p = mp(m.cur, h.probe_va);
         u32 v;
         if (!p->mapped)
-            printf("peek 0x%x   # expect err FAULT\n", h.probe_va);
+            printf("%speek 0x%x   # expect err FAULT\n", pre, h.probe_va);
         else if (!(p->attrs & ATTR_INTERRUPT) && mem_read(p->pa + (h.probe_va & 0xfff), &v))
-            printf("peek 0x%x   # want val=0x%x\n", h.probe_va, v);
+            printf("%speek 0x%x   # want val=0x%x\n", pre, h.probe_va, v);
     }
     if (h.probe_kva)
-        printf("peek 0x%x   # expect err FAULT\n", h.probe_kva);
+        printf("%speek 0x%x   # expect err FAULT\n", pre, h.probe_kva);
     printf("check\n");
 }
 
@@ -1308,10 +1330,29 @@ static void op_as(const struct op *o)
         u32 pend = pmm_fail_pending();
         rq_begin("as new", "as new");
         bool fires = pend && pend <= 2;
-        int rc = run_request(!fires, fires ? ERR(E_NO_MEMORY) : 0);
-        if (!fires && pend && pmm_fail_pending() != pend - 2)
-            finding("reply", "as new with failure pending in %u left %u pending (an L1 is 2 pages)",
-                    pend, pmm_fail_pending());
+        /* 1.1: the copies of the global user pages may need L2 tables of
+         * their own (four share a page), after the L1: the pending failure
+         * may fire there. */
+        bool gl = false;
+#if FUZZ_GLOBAL_USER
+        for (u32 src = 1; src < NAS && !gl; src++)
+            if (m.live[src])
+                for (u32 i = 0; i < WIN_PAGES && !gl; i++)
+                    gl = m.pg[src][i].mapped && (m.pg[src][i].attrs & ATTR_GLOBAL);
+#endif
+        bool may = gl && pend > 2;
+        struct pmm_stats s0, s1;
+        pmm_stats(&s0);
+        int rc = run_request(!fires, fires || may ? ERR(E_NO_MEMORY) : 0);
+        pmm_stats(&s1);
+        u32 took = s1.table - s0.table;     /* the L1 and the copies' tables */
+        if (!rc && took < 2)
+            finding("reply", "as new took %u table pages (an L1 is 2)", took);
+        if (!rc && !gl && took != 2)
+            finding("reply", "as new without global pages took %u table pages", took);
+        if (!fires && !rc && pend && pmm_fail_pending() != pend - took)
+            finding("reply", "as new with failure pending in %u left %u pending (it took %u pages)",
+                    pend, pmm_fail_pending(), took);
         if (rc)
             return;
         u32 nid = key("as");
@@ -1338,7 +1379,10 @@ static void op_as(const struct op *o)
             return;
         u32 asid = key("asid"), gen = key("gen");
         want_key("as", id);
-        if (asid == 0 || asid > m.asid_limit || gen != asid_generation())
+        /* a space another CPU ran through a rollover keeps its (reserved)
+         * ASID, even above a limit set since */
+        bool kept = m.asid[id] == asid && m.gen[id] == gen;
+        if (asid == 0 || (asid > m.asid_limit && !kept) || gen != asid_generation())
             finding("reply", "as switch: asid %u gen %u (limit %u, generation %u)",
                     asid, gen, m.asid_limit, asid_generation());
         for (u32 i = 1; i < NAS; i++)
@@ -1349,6 +1393,7 @@ static void op_as(const struct op *o)
         m.asid[id] = asid;
         m.gen[id] = gen;
         m.cur = id;
+        m.pend[m.cpu] = false;        /* a switch flushes what a rollover left */
         return;
     }
     rq_begin("as destroy", "as destroy");
@@ -1358,8 +1403,10 @@ static void op_as(const struct op *o)
     u32 errs = 0;
     if (!m.live[id])
         errs |= ERR(E_BAD_AS);
-    else if (id == m.cur)
-        errs |= ERR(E_BUSY);
+    else
+        for (u32 c = 0; c < FZ_CPUS; c++)
+            if (m.ccur[c] == id)
+                errs |= ERR(E_BUSY);     /* current on some CPU */
     int rc = run_request(!errs, errs);
     if (rc)
         return;
@@ -1936,6 +1983,10 @@ static void step(const struct op *o)
     h.cleared = 0;
     h.probe_set = false;
     h.probe_kva = 0;
+    m.cpu = o->cpu % FZ_CPUS;
+    m.cur = m.ccur[m.cpu];
+    sim_set_cpu(m.cpu);                /* the harness's own reads: this CPU's view */
+    u32 gen0 = asid_generation();
     switch (o->code % OP_COUNT) {
     case OP_MAP:       op_map(o, false); break;
     case OP_MAP1:      op_map(o, true); break;
@@ -1961,6 +2012,18 @@ static void step(const struct op *o)
     case OP_KPEEK:     op_kpeek(o); break;
     case OP_CACHE:     op_cache(o); break;
     default:           op_query(o); break;
+    }
+    m.ccur[m.cpu] = m.cur;
+    if (asid_generation() != gen0) {
+        /* A rollover: every other CPU keeps running its space under its
+         * ASID (reserved into the new generation) and flushes at its next
+         * switch. */
+        for (u32 c = 0; c < FZ_CPUS; c++)
+            if (c != m.cpu) {
+                m.pend[c] = true;
+                if (m.asid[m.ccur[c]] == sim.cpu[c].asid)
+                    m.gen[m.ccur[c]] = asid_generation();
+            }
     }
     if (!h.opname)
         return;                                    /* nothing was sent */
@@ -1998,6 +2061,11 @@ static void model_reset(void)
     m.last_freed = 0;
     m.live[1] = true;
     m.cur = 1;
+    m.cpu = 0;
+    for (u32 c = 0; c < FZ_CPUS; c++) {
+        m.ccur[c] = 1;                /* at boot space 1 is current on every CPU */
+        m.pend[c] = false;
+    }
     memset(m.asid, 0, sizeof m.asid);
     memset(m.gen, 0, sizeof m.gen);
     m.asid[1] = sim_cur()->asid;
@@ -2100,7 +2168,8 @@ int main(int argc, char **argv)
             continue;
         }
         if (h.print)
-            printf("# %s\n", argv[i]);
+            printf("# %s\n# cpus: %u   (vmsim --cpus, QEMU -smp; fuzz/replay.py reads it)\n",
+                   argv[i], FZ_CPUS);
         run(buf, n);
         nf++;
     }
