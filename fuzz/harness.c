@@ -2021,8 +2021,14 @@ static void step(const struct op *o)
         for (u32 c = 0; c < FZ_CPUS; c++)
             if (c != m.cpu) {
                 m.pend[c] = true;
-                if (m.asid[m.ccur[c]] == sim.cpu[c].asid)
-                    m.gen[m.ccur[c]] = asid_generation();
+                u32 x = m.ccur[c];
+                if (m.asid[x] != sim.cpu[c].asid)
+                    continue;
+                m.gen[x] = asid_generation();
+                for (u32 i = 1; i < NAS; i++)
+                    if (i != x && m.live[i] && m.asid[i] == m.asid[x] && m.gen[i] == m.gen[x])
+                        finding("reply", "rollover: as %u got asid %u, which CPU %u runs for as %u (not reserved)",
+                                i, m.asid[x], c, x);
             }
     }
     if (!h.opname)
