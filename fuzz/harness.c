@@ -5,7 +5,9 @@
  * An input is a sequence of 12-byte ops, fixed-width little-endian fields
  * (so CMPLOG and laf-intel can solve every comparison):
  *
- *   byte 0      op code (mod OP_COUNT)        byte 1   CPU (mod FZ_CPUS)
+ *   byte 0      op code (mod OP_COUNT)        byte 1   CPU (bits 0-6 mod FZ_CPUS;
+ *                                                     bit 7: map, map1, unmap go
+ *                                                     through seed 001's C API)
  *   byte 2      a (size / sub-command)         byte 3   b (flags)
  *   bytes 4-5   c (u16: VA page, slot, id)     bytes 6-7 d (u16: attrs, len)
  *   bytes 8-11  e (u32: value, byte count)
@@ -51,6 +53,7 @@
 #include "kspace.h"
 #include "mm.h"
 #include "pmm.h"
+#include "seed_api.h"
 #include "sim_priv.h"
 #include "vm.h"
 #include "vm_check.h"
@@ -131,7 +134,17 @@ static struct {
     u32 cleared;                     /* 1 MiB regions the op unmapped pages in */
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
     vaddr_t probe_kva;               /* a kernel VA that must fault */
+    bool seed_ok;                    /* the op may go through seed 001's API */
+    u32  seed;                       /* SEED_*: this request does */
+    u32  sa[4];                      /* its arguments */
 } h;
+
+/* Seed 001 (root.system.paging, kernel/mm/seed_api.h) has no protocol
+ * command: the op calls the C API and the model judges it as it judges
+ * the request it maps to exactly (map_single_page = map1, map_range = map,
+ * unmap_range = unmap, but AddressNotMapped when nothing was mapped). The
+ * script says `# seed_api: call -> result` and then that request. */
+enum { SEED_NONE, SEED_MAP1, SEED_MAP, SEED_UNMAP };
 
 /* ---- findings ------------------------------------------------------------- */
 
@@ -377,6 +390,8 @@ static u32 key(const char *key_name)
 
 static void want_key(const char *k, u32 v)
 {
+    if (h.seed)
+        return;                       /* a C call: no reply keys */
     u32 got = key(k);
     if (got != v)
         finding("reply", "%s=0x%x, the model says 0x%x", k, got, v);
@@ -444,11 +459,29 @@ static int run_request(bool ok_ok, u32 errs)
     fz_out_clear();
     h.line[h.ln] = 0;
     memcpy(line, h.line, h.ln + 1);   /* cmd_dispatch splits its line in place */
-    cmd_dispatch(line);
-    const char *fl = final_line();
-    if (!fz_con.out_len)
-        finding("reply", "no reply");
-    int rc = reply_rc(fl);
+    int rc;
+    if (h.seed) {
+        static const char *const nm[] = { "", "map_single_page", "map_range", "unmap_range" };
+        if (h.seed == SEED_MAP1)
+            rc = map_single_page(h.sa[0], h.sa[1], h.sa[2], h.sa[3]);
+        else if (h.seed == SEED_MAP)
+            rc = map_range(h.sa[0], h.sa[1], h.sa[2], h.sa[3]);
+        else
+            rc = unmap_range(h.sa[1], h.sa[2]);
+        if (h.print) {
+            if (h.seed == SEED_UNMAP)
+                printf("# seed_api: unmap_range(0x%x, 0x%x) -> %s\n", h.sa[1], h.sa[2],
+                       rc ? err_name(rc) : "ok");
+            else
+                printf("# seed_api: %s(0x%x, 0x%x, 0x%x, 0x%x) -> %s\n", nm[h.seed], h.sa[0],
+                       h.sa[1], h.sa[2], h.sa[3], rc ? err_name(rc) : "ok");
+        }
+    } else {
+        cmd_dispatch(line);
+        if (!fz_con.out_len)
+            finding("reply", "no reply");
+        rc = reply_rc(final_line());
+    }
     u32 pend2 = pmm_fail_pending();
     bool fired = pend && !pend2 && strcmp(h.opname, "fail nomem");
     struct pmm_stats s;
@@ -460,6 +493,10 @@ static int run_request(bool ok_ok, u32 errs)
         /* The script says what the model expects, so that it fails where
          * the core disagrees; where the model allows either, what was. */
         const char *eq = h.bind[0] ? " = " : "";
+        if (h.seed == SEED_UNMAP && (errs & ERR(E_NOT_MAPPED)) && rc == E_NOT_MAPPED) {
+            printf("%s   # want unmapped=0x0\n", h.sym);   /* the request: ok, nothing */
+            goto printed;
+        }
         u32 e2 = errs & ~ERR(E_NO_MEMORY);
         int one = 0;
         for (int c = 1; c <= 14; c++)
@@ -474,6 +511,7 @@ static int run_request(bool ok_ok, u32 errs)
         else
             printf("%s%s%s\n", h.bind, eq, h.sym);
     }
+printed:
     if (rc == 0 && !ok_ok)
         finding("reply", "ok, the model says err (mask 0x%x)", errs);
     if (rc && !(errs & ERR(rc)))
@@ -1026,6 +1064,10 @@ static void op_map(const struct op *o, bool one)
         want_hex("va", va);
         want_pa("pa", pa);
     }
+    if (h.seed_ok) {
+        h.seed = one ? SEED_MAP1 : SEED_MAP;
+        h.sa[0] = pa; h.sa[1] = va; h.sa[2] = len; h.sa[3] = attrs;
+    }
     int rc = run_request(!errs || (pinned_any && len >= SZ_1M && !(errs & ~ERR(E_ALREADY_MAPPED))), errs);
     h.tva = base;
     h.tlen = len;
@@ -1065,6 +1107,12 @@ static void op_unmap(const struct op *o)
         errs |= ERR(E_BUSY);
     if (!errs)
         want_hex("unmapped", bytes);
+    if (h.seed_ok && !zero) {
+        h.seed = SEED_UNMAP;
+        h.sa[1] = va; h.sa[2] = len;
+        if (!errs && !bytes)
+            errs |= ERR(E_NOT_MAPPED);    /* seed 001: AddressNotMapped */
+    }
     int rc = run_request(!errs, errs);
     h.tva = va;
     h.tlen = len;
@@ -1983,7 +2031,9 @@ static void step(const struct op *o)
     h.cleared = 0;
     h.probe_set = false;
     h.probe_kva = 0;
-    m.cpu = o->cpu % FZ_CPUS;
+    m.cpu = (o->cpu & 0x7fu) % FZ_CPUS;
+    h.seed_ok = o->cpu & 0x80;
+    h.seed = SEED_NONE;
     m.cur = m.ccur[m.cpu];
     sim_set_cpu(m.cpu);                /* the harness's own reads: this CPU's view */
     u32 gen0 = asid_generation();

@@ -146,6 +146,13 @@ SEEDS = {
                      on(1, peek(0x400)), on(1, op(AS, a=1, c=1)), op(AS, a=1, c=3),
                      op(AS, a=1, c=4), on(1, op(AS, a=1, c=4)), on(1, peek(0x400)),
                      on(1, op(AS, a=1, c=1)), op(AS, a=1, c=2), op(QUERY, a=1)],
+    # seed 001's C API (CPU byte bit 7): map_range, map_single_page,
+    # unmap_range (AddressNotMapped on an empty range), on both CPUs
+    "seed_api_paging": [alloc(0, 2), on(0x80, map_pages(0x400, 0, 1)), peek(0x400),
+                        on(0x80, map1(0x410, 0, W, slot=0)), on(0x80, map_pages(0x400, 0, 1)),
+                        on(0x81, peek(0x410)), on(0x80, unmap(0x400, 1)), on(0x80, unmap(0x400, 1)),
+                        on(0x81, unmap(0x410, 1)), peek(0x410), op(PT, c=0x300),
+                        on(0x80, unmap(0x300, 4))],
 }
 
 LINES = {
