@@ -1667,9 +1667,15 @@ static void op_asid_limit(const struct op *o)
     if (!rc) {
         want_key("limit", n);
         m.asid_limit = n;
-        m.asid[m.cur] = sim_cur()->asid;      /* the running space keeps (or gets) one */
+        /* the running space keeps (or gets) one; above the new limit only
+         * if another CPU runs it too (its reservation keeps the old one) */
+        bool shared = false;
+        for (u32 c = 0; c < FZ_CPUS; c++)
+            shared |= c != m.cpu && m.ccur[c] == m.cur;
+        bool kept = shared && sim_cur()->asid == m.asid[m.cur];
+        m.asid[m.cur] = sim_cur()->asid;
         m.gen[m.cur] = asid_generation();
-        if (!sim_cur()->asid || sim_cur()->asid > n)
+        if (!sim_cur()->asid || (sim_cur()->asid > n && !kept))
             finding("reply", "after asid limit %u the running space has asid %u", n, sim_cur()->asid);
     }
 }

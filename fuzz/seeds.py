@@ -146,6 +146,11 @@ SEEDS = {
                      on(1, peek(0x400)), on(1, op(AS, a=1, c=1)), op(AS, a=1, c=3),
                      op(AS, a=1, c=4), on(1, op(AS, a=1, c=4)), on(1, peek(0x400)),
                      on(1, op(AS, a=1, c=1)), op(AS, a=1, c=2), op(QUERY, a=1)],
+    # asid limit below the ASID of a space both CPUs run: CPU 1's
+    # reservation keeps it (above the limit) until the space is left
+    "smp_limit_shared": [op(AS, a=0)] * 5 + [op(AS, a=1, c=i) for i in (2, 3, 4, 5, 6)] +
+                        [on(1, op(AS, a=1, c=6)), op(ASID, a=0), op(AS, a=1, c=1),
+                         on(1, op(AS, a=1, c=2)), op(QUERY, a=1)],
     # seed 001's C API (CPU byte bit 7): map_range, map_single_page,
     # unmap_range (AddressNotMapped on an empty range), on both CPUs
     "seed_api_paging": [alloc(0, 2), on(0x80, map_pages(0x400, 0, 1)), peek(0x400),
