@@ -43,7 +43,8 @@ run() {   # run NAME BINARY INPUT_DIR -> "execs wall_rate cpu_rate"
 mkdir -p "$tmp/empty_in"; printf 'x' >"$tmp/empty_in/a"
 echo "fuzz-bench: ${secs}s each, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 run empty "$B/fuzz/empty_afl" "$tmp/empty_in"
-run harness "$B/fuzz/harness_afl" "$corpus"
+run harness "$B/fuzz/harness_afl" "$corpus"          # FZ_CPUS=2 (the default)
+[ -x "$B/fuzz/harness_afl_cpus1" ] && run harness-1cpu "$B/fuzz/harness_afl_cpus1" "$corpus"
 [ -d fuzz/bench-corpus ] && run harness-queue "$B/fuzz/harness_afl" fuzz/bench-corpus
 echo "fuzz-bench: replay build (gcc, no AFL), CPU time per input on the same corpus:"
 /usr/bin/time -f "  %U s user for the run" "$B/host/fuzz_replay" -b 50 "$corpus"/* 2>&1

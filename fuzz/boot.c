@@ -9,6 +9,9 @@
  * forgets all earlier state by contract) and the command layer's event
  * sink is installed, as kmain does.
  *
+ * The machine has FZ_CPUS CPUs (sim_set_cpus before the snapshot, so a
+ * restore brings every CPU's registers and TLB back).
+ *
  * FUZZ_NO_SNAPSHOT: sim_reset every time (for measuring the difference).
  */
 #include <stdio.h>
@@ -26,10 +29,12 @@ void fuzz_snapshot_reset(void)
     struct arch_boot b;
 #ifdef FUZZ_NO_SNAPSHOT
     sim_reset(FZ_RAM_BYTES, 64);
+    sim_set_cpus(FZ_CPUS);
     (void)taken;
 #else
     if (!taken) {
         sim_reset(FZ_RAM_BYTES, 64);
+        sim_set_cpus(FZ_CPUS);       /* before mm_init, in the snapshot */
         sim_snapshot_take();
         taken = 1;
     } else {

@@ -16,6 +16,16 @@
 #define FZ_RAM_BYTES (4u << 20)
 #endif
 
+/* CPUs the fuzz harnesses boot the sim with (fuzz/boot.c); the op
+ * harness runs each op on CPU (its byte 1 % FZ_CPUS) as `cpu <n> <request>`
+ * (PROTOCOL 1.1 "Multiple CPUs"; CPU 0's requests unprefixed). 1..4. */
+#ifndef FZ_CPUS
+#define FZ_CPUS 2
+#endif
+#if FZ_CPUS < 1 || FZ_CPUS > 4
+#error "FZ_CPUS: 1..4"
+#endif
+
 struct fz_console {
     char out[FZ_OUT_MAX];   /* reply bytes since the last clear, NUL-ended */
     u32  out_len;

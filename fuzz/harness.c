@@ -5,7 +5,9 @@
  * An input is a sequence of 12-byte ops, fixed-width little-endian fields
  * (so CMPLOG and laf-intel can solve every comparison):
  *
- *   byte 0      op code (mod OP_COUNT)        byte 1   CPU (reserved: 0)
+ *   byte 0      op code (mod OP_COUNT)        byte 1   CPU (bits 0-6 mod FZ_CPUS;
+ *                                                     bit 7: map, map1, unmap go
+ *                                                     through seed 001's C API)
  *   byte 2      a (size / sub-command)         byte 3   b (flags)
  *   bytes 4-5   c (u16: VA page, slot, id)     bytes 6-7 d (u16: attrs, len)
  *   bytes 8-11  e (u32: value, byte count)
@@ -51,6 +53,7 @@
 #include "kspace.h"
 #include "mm.h"
 #include "pmm.h"
+#include "seed_api.h"
 #include "sim_priv.h"
 #include "vm.h"
 #include "vm_check.h"
@@ -95,7 +98,10 @@ static struct {
     u32  dirty[NAS];                 /* 1 MiB regions touched (bit i) */
     u8   pinned[NAS][NREG];          /* an empty L2 from `pt map` */
     bool live[NAS];
-    u32  cur;
+    u32  cur;                        /* current space of the running CPU */
+    u32  cpu;                        /* the running CPU */
+    u32  ccur[FZ_CPUS];              /* current space of each CPU */
+    bool pend[FZ_CPUS];              /* a rollover left this CPU's TLB to flush */
     u16  fmap[RAM_PAGES];            /* user mappings of each RAM page */
     u8   falloc[RAM_PAGES];          /* allocated as a frame */
     u16  cslot[RAM_PAGES];           /* 0, or 1 + index into cpool */
@@ -128,7 +134,17 @@ static struct {
     u32 cleared;                     /* 1 MiB regions the op unmapped pages in */
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
     vaddr_t probe_kva;               /* a kernel VA that must fault */
+    bool seed_ok;                    /* the op may go through seed 001's API */
+    u32  seed;                       /* SEED_*: this request does */
+    u32  sa[4];                      /* its arguments */
 } h;
+
+/* Seed 001 (root.system.paging, kernel/mm/seed_api.h) has no protocol
+ * command: the op calls the C API and the model judges it as it judges
+ * the request it maps to exactly (map_single_page = map1, map_range = map,
+ * unmap_range = unmap, but AddressNotMapped when nothing was mapped). The
+ * script says `# seed_api: call -> result` and then that request. */
+enum { SEED_NONE, SEED_MAP1, SEED_MAP, SEED_UNMAP };
 
 /* ---- findings ------------------------------------------------------------- */
 
@@ -181,13 +197,18 @@ static void fmt_hex(char *t, u32 v)
 
 static void rq_begin(const char *name, const char *text)
 {
+    static const char *const pre[4] = { "", "cpu 1 ", "cpu 2 ", "cpu 3 " };
+    const char *p = pre[m.cpu & 3];
     h.opname = name;
-    h.ln = put_s(h.line, 0, sizeof h.line, text);
+    h.ln = put_s(h.line, 0, sizeof h.line, p);
+    h.ln = put_s(h.line, h.ln, sizeof h.line, text);
     h.wn = 0;
     h.want[0] = 0;
     h.bind[0] = 0;
-    if (h.print)
-        h.sn = put_s(h.sym, 0, sizeof h.sym, text);
+    if (h.print) {
+        h.sn = put_s(h.sym, 0, sizeof h.sym, p);
+        h.sn = put_s(h.sym, h.sn, sizeof h.sym, text);
+    }
 }
 
 static void rq_word(const char *w)
@@ -369,6 +390,8 @@ static u32 key(const char *key_name)
 
 static void want_key(const char *k, u32 v)
 {
+    if (h.seed)
+        return;                       /* a C call: no reply keys */
     u32 got = key(k);
     if (got != v)
         finding("reply", "%s=0x%x, the model says 0x%x", k, got, v);
@@ -436,11 +459,29 @@ static int run_request(bool ok_ok, u32 errs)
     fz_out_clear();
     h.line[h.ln] = 0;
     memcpy(line, h.line, h.ln + 1);   /* cmd_dispatch splits its line in place */
-    cmd_dispatch(line);
-    const char *fl = final_line();
-    if (!fz_con.out_len)
-        finding("reply", "no reply");
-    int rc = reply_rc(fl);
+    int rc;
+    if (h.seed) {
+        static const char *const nm[] = { "", "map_single_page", "map_range", "unmap_range" };
+        if (h.seed == SEED_MAP1)
+            rc = map_single_page(h.sa[0], h.sa[1], h.sa[2], h.sa[3]);
+        else if (h.seed == SEED_MAP)
+            rc = map_range(h.sa[0], h.sa[1], h.sa[2], h.sa[3]);
+        else
+            rc = unmap_range(h.sa[1], h.sa[2]);
+        if (h.print) {
+            if (h.seed == SEED_UNMAP)
+                printf("# seed_api: unmap_range(0x%x, 0x%x) -> %s\n", h.sa[1], h.sa[2],
+                       rc ? err_name(rc) : "ok");
+            else
+                printf("# seed_api: %s(0x%x, 0x%x, 0x%x, 0x%x) -> %s\n", nm[h.seed], h.sa[0],
+                       h.sa[1], h.sa[2], h.sa[3], rc ? err_name(rc) : "ok");
+        }
+    } else {
+        cmd_dispatch(line);
+        if (!fz_con.out_len)
+            finding("reply", "no reply");
+        rc = reply_rc(final_line());
+    }
     u32 pend2 = pmm_fail_pending();
     bool fired = pend && !pend2 && strcmp(h.opname, "fail nomem");
     struct pmm_stats s;
@@ -452,6 +493,10 @@ static int run_request(bool ok_ok, u32 errs)
         /* The script says what the model expects, so that it fails where
          * the core disagrees; where the model allows either, what was. */
         const char *eq = h.bind[0] ? " = " : "";
+        if (h.seed == SEED_UNMAP && (errs & ERR(E_NOT_MAPPED)) && rc == E_NOT_MAPPED) {
+            printf("%s   # want unmapped=0x0\n", h.sym);   /* the request: ok, nothing */
+            goto printed;
+        }
         u32 e2 = errs & ~ERR(E_NO_MEMORY);
         int one = 0;
         for (int c = 1; c <= 14; c++)
@@ -466,6 +511,7 @@ static int run_request(bool ok_ok, u32 errs)
         else
             printf("%s%s%s\n", h.bind, eq, h.sym);
     }
+printed:
     if (rc == 0 && !ok_ok)
         finding("reply", "ok, the model says err (mask 0x%x)", errs);
     if (rc && !(errs & ERR(rc)))
@@ -827,10 +873,21 @@ static void kernel_xlat_ok(const char *oracle, vaddr_t va, const struct sim_xlat
 
 /* Every valid TLB entry and walk-cache entry agrees with the tables its
  * ASID (or the kernel's half) now has. */
+static void verify_tlb_cpu(u32 c);
 static void verify_tlb(void)
 {
-    for (u32 i = 0; i < sim_cur()->tlb.n; i++) {
-        const struct sim_tlb_entry *t = &sim_cur()->tlb.e[i];
+    for (u32 c = 0; c < FZ_CPUS; c++)
+        verify_tlb_cpu(c);
+}
+
+/* CPU c's TLB and walk cache. A CPU a rollover marked (m.pend) may hold
+ * entries of recycled ASIDs until its next switch: then only what it can
+ * use now, its running ASID's entries, must agree. */
+static void verify_tlb_cpu(u32 c)
+{
+    const struct sim_cpu *cpu = &sim.cpu[c];
+    for (u32 i = 0; i < cpu->tlb.n; i++) {
+        const struct sim_tlb_entry *t = &cpu->tlb.e[i];
         if (!t->valid)
             continue;
         const struct sim_xlat *x = &t->x;
@@ -849,7 +906,7 @@ static void verify_tlb(void)
                     xlat_vs_model("tlb", id, x->va, x);
             continue;
         }
-        if (as < 0)
+        if (as < 0 || (m.pend[c] && t->asid != cpu->asid))
             continue;                                  /* dead tag: harmless */
         if ((u32)as == m.cur && x->size > SZ_4K) {
             /* A large entry over what the tables now hold as smaller
@@ -869,8 +926,10 @@ static void verify_tlb(void)
                     xlat_vs_model("tlb", (u32)as, h.tva + off, x);
     }
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
-        const struct sim_wc_entry *w = &sim_cur()->tlb.wc[i];
+        const struct sim_wc_entry *w = &cpu->tlb.wc[i];
         if (!w->valid)
+            continue;
+        if (!w->global && m.pend[c] && w->asid != cpu->asid)
             continue;
         paddr_t l1;
         if (w->global) {
@@ -929,16 +988,17 @@ static void full_check(void)
  * and `check`. */
 static void probe(void)
 {
+    const char *pre = m.cpu ? (m.cpu == 1 ? "cpu 1 " : m.cpu == 2 ? "cpu 2 " : "cpu 3 ") : "";
     if (!h.probe_kva && h.probe_set && h.probe_va < WIN_TOP && h.probe_as == m.cur) {
         const struct mpage *p = mp(m.cur, h.probe_va);
         u32 v;
         if (!p->mapped)
-            printf("peek 0x%x   # expect err FAULT\n", h.probe_va);
+            printf("%speek 0x%x   # expect err FAULT\n", pre, h.probe_va);
         else if (!(p->attrs & ATTR_INTERRUPT) && mem_read(p->pa + (h.probe_va & 0xfff), &v))
-            printf("peek 0x%x   # want val=0x%x\n", h.probe_va, v);
+            printf("%speek 0x%x   # want val=0x%x\n", pre, h.probe_va, v);
     }
     if (h.probe_kva)
-        printf("peek 0x%x   # expect err FAULT\n", h.probe_kva);
+        printf("%speek 0x%x   # expect err FAULT\n", pre, h.probe_kva);
     printf("check\n");
 }
 
@@ -1004,6 +1064,10 @@ static void op_map(const struct op *o, bool one)
         want_hex("va", va);
         want_pa("pa", pa);
     }
+    if (h.seed_ok) {
+        h.seed = one ? SEED_MAP1 : SEED_MAP;
+        h.sa[0] = pa; h.sa[1] = va; h.sa[2] = len; h.sa[3] = attrs;
+    }
     int rc = run_request(!errs || (pinned_any && len >= SZ_1M && !(errs & ~ERR(E_ALREADY_MAPPED))), errs);
     h.tva = base;
     h.tlen = len;
@@ -1043,6 +1107,12 @@ static void op_unmap(const struct op *o)
         errs |= ERR(E_BUSY);
     if (!errs)
         want_hex("unmapped", bytes);
+    if (h.seed_ok && !zero) {
+        h.seed = SEED_UNMAP;
+        h.sa[1] = va; h.sa[2] = len;
+        if (!errs && !bytes)
+            errs |= ERR(E_NOT_MAPPED);    /* seed 001: AddressNotMapped */
+    }
     int rc = run_request(!errs, errs);
     h.tva = va;
     h.tlen = len;
@@ -1306,27 +1376,31 @@ static void op_as(const struct op *o)
         if (nlive >= NAS - 1)
             return;
         u32 pend = pmm_fail_pending();
-        bool globals = false;            /* 1.1: the new space gets copies of them */
+        rq_begin("as new", "as new");
+        bool fires = pend && pend <= 2;
+        /* 1.1: the copies of the global user pages may need L2 tables of
+         * their own (four share a page), after the L1: the pending failure
+         * may fire there. */
+        bool gl = false;
 #if FUZZ_GLOBAL_USER
-        for (u32 src = 1; src < NAS && !globals; src++)
-            for (u32 i = 0; m.live[src] && i < WIN_PAGES && !globals; i++)
-                globals = m.pg[src][i].mapped && (m.pg[src][i].attrs & ATTR_GLOBAL);
+        for (u32 src = 1; src < NAS && !gl; src++)
+            if (m.live[src])
+                for (u32 i = 0; i < WIN_PAGES && !gl; i++)
+                    gl = m.pg[src][i].mapped && (m.pg[src][i].attrs & ATTR_GLOBAL);
 #endif
+        bool may = gl && pend > 2;
         struct pmm_stats s0, s1;
         pmm_stats(&s0);
-        rq_begin("as new", "as new");
-        /* The L1 is 2 pages; copies of global pages may need L2 tables
-         * too, so a pending failure further on may still fire here. */
-        bool fires = pend && pend <= 2;
-        int rc = run_request(!fires, fires || (globals && pend) ? ERR(E_NO_MEMORY) : 0);
+        int rc = run_request(!fires, fires || may ? ERR(E_NO_MEMORY) : 0);
         pmm_stats(&s1);
-        u32 handed = s1.table - s0.table;   /* every page as new took */
-        if (!rc && (globals ? handed < 2 : handed != 2))
-            finding("reply", "as new took %u table pages (an L1 is 2%s)", handed,
-                    globals ? ", plus L2s for the global copies" : "");
-        if (!rc && pend && pmm_fail_pending() != pend - handed)
+        u32 took = s1.table - s0.table;     /* the L1 and the copies' tables */
+        if (!rc && took < 2)
+            finding("reply", "as new took %u table pages (an L1 is 2)", took);
+        if (!rc && !gl && took != 2)
+            finding("reply", "as new without global pages took %u table pages", took);
+        if (!fires && !rc && pend && pmm_fail_pending() != pend - took)
             finding("reply", "as new with failure pending in %u left %u pending (it took %u pages)",
-                    pend, pmm_fail_pending(), handed);
+                    pend, pmm_fail_pending(), took);
         if (rc)
             return;
         u32 nid = key("as");
@@ -1353,7 +1427,10 @@ static void op_as(const struct op *o)
             return;
         u32 asid = key("asid"), gen = key("gen");
         want_key("as", id);
-        if (asid == 0 || asid > m.asid_limit || gen != asid_generation())
+        /* a space another CPU ran through a rollover keeps its (reserved)
+         * ASID, even above a limit set since */
+        bool kept = m.asid[id] == asid && m.gen[id] == gen;
+        if (asid == 0 || (asid > m.asid_limit && !kept) || gen != asid_generation())
             finding("reply", "as switch: asid %u gen %u (limit %u, generation %u)",
                     asid, gen, m.asid_limit, asid_generation());
         for (u32 i = 1; i < NAS; i++)
@@ -1364,6 +1441,7 @@ static void op_as(const struct op *o)
         m.asid[id] = asid;
         m.gen[id] = gen;
         m.cur = id;
+        m.pend[m.cpu] = false;        /* a switch flushes what a rollover left */
         return;
     }
     rq_begin("as destroy", "as destroy");
@@ -1373,8 +1451,10 @@ static void op_as(const struct op *o)
     u32 errs = 0;
     if (!m.live[id])
         errs |= ERR(E_BAD_AS);
-    else if (id == m.cur)
-        errs |= ERR(E_BUSY);
+    else
+        for (u32 c = 0; c < FZ_CPUS; c++)
+            if (m.ccur[c] == id)
+                errs |= ERR(E_BUSY);     /* current on some CPU */
     int rc = run_request(!errs, errs);
     if (rc)
         return;
@@ -1587,9 +1667,15 @@ static void op_asid_limit(const struct op *o)
     if (!rc) {
         want_key("limit", n);
         m.asid_limit = n;
-        m.asid[m.cur] = sim_cur()->asid;      /* the running space keeps (or gets) one */
+        /* the running space keeps (or gets) one; above the new limit only
+         * if another CPU runs it too (its reservation keeps the old one) */
+        bool shared = false;
+        for (u32 c = 0; c < FZ_CPUS; c++)
+            shared |= c != m.cpu && m.ccur[c] == m.cur;
+        bool kept = shared && sim_cur()->asid == m.asid[m.cur];
+        m.asid[m.cur] = sim_cur()->asid;
         m.gen[m.cur] = asid_generation();
-        if (!sim_cur()->asid || sim_cur()->asid > n)
+        if (!sim_cur()->asid || (sim_cur()->asid > n && !kept))
             finding("reply", "after asid limit %u the running space has asid %u", n, sim_cur()->asid);
     }
 }
@@ -1951,6 +2037,12 @@ static void step(const struct op *o)
     h.cleared = 0;
     h.probe_set = false;
     h.probe_kva = 0;
+    m.cpu = (o->cpu & 0x7fu) % FZ_CPUS;
+    h.seed_ok = o->cpu & 0x80;
+    h.seed = SEED_NONE;
+    m.cur = m.ccur[m.cpu];
+    sim_set_cpu(m.cpu);                /* the harness's own reads: this CPU's view */
+    u32 gen0 = asid_generation();
     switch (o->code % OP_COUNT) {
     case OP_MAP:       op_map(o, false); break;
     case OP_MAP1:      op_map(o, true); break;
@@ -1976,6 +2068,24 @@ static void step(const struct op *o)
     case OP_KPEEK:     op_kpeek(o); break;
     case OP_CACHE:     op_cache(o); break;
     default:           op_query(o); break;
+    }
+    m.ccur[m.cpu] = m.cur;
+    if (asid_generation() != gen0) {
+        /* A rollover: every other CPU keeps running its space under its
+         * ASID (reserved into the new generation) and flushes at its next
+         * switch. */
+        for (u32 c = 0; c < FZ_CPUS; c++)
+            if (c != m.cpu) {
+                m.pend[c] = true;
+                u32 x = m.ccur[c];
+                if (m.asid[x] != sim.cpu[c].asid)
+                    continue;
+                m.gen[x] = asid_generation();
+                for (u32 i = 1; i < NAS; i++)
+                    if (i != x && m.live[i] && m.asid[i] == m.asid[x] && m.gen[i] == m.gen[x])
+                        finding("reply", "rollover: as %u got asid %u, which CPU %u runs for as %u (not reserved)",
+                                i, m.asid[x], c, x);
+            }
     }
     if (!h.opname)
         return;                                    /* nothing was sent */
@@ -2013,6 +2123,11 @@ static void model_reset(void)
     m.last_freed = 0;
     m.live[1] = true;
     m.cur = 1;
+    m.cpu = 0;
+    for (u32 c = 0; c < FZ_CPUS; c++) {
+        m.ccur[c] = 1;                /* at boot space 1 is current on every CPU */
+        m.pend[c] = false;
+    }
     memset(m.asid, 0, sizeof m.asid);
     memset(m.gen, 0, sizeof m.gen);
     m.asid[1] = sim_cur()->asid;
@@ -2115,7 +2230,8 @@ int main(int argc, char **argv)
             continue;
         }
         if (h.print)
-            printf("# %s\n", argv[i]);
+            printf("# %s\n# cpus: %u   (vmsim --cpus, QEMU -smp; fuzz/replay.py reads it)\n",
+                   argv[i], FZ_CPUS);
         run(buf, n);
         nf++;
     }

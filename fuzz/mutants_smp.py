@@ -3,8 +3,10 @@
 MUTANTS list:  from mutants_smp import MUTANTS_SMP; MUTANTS += MUTANTS_SMP
 
 Killed by pytest/test_smp.py (host layer for the kernel/arch/host and
-kernel/mm ones, qemu layer for the kernel/arch/armv7 ones); the one-CPU
-op harness cannot see them (it has no CPU field per op yet).
+kernel/mm ones, qemu layer for the kernel/arch/armv7 ones), and the host
+ones by the fuzz layer too: the op harness runs each op on CPU (its byte 1
+% FZ_CPUS, 2 by default) and checks every CPU's TLB; seeds smp_* of
+fuzz/seeds.py. The armv7 ones are out of the host harness's reach.
 
 Also: fuzz/mutants.py's "asid-rollover-noflush" names text that asid.c no
 longer has (a rollover now marks every CPU; each flushes at its next

@@ -12,12 +12,16 @@ know yet, so that one script replays on targets whose allocators differ:
     peek 0x400000   # want val=0x1111          these keys must match
     peek 0x500000   # expect err FAULT         this error must come back
     # FINDING oracle=... : ...                 what the harness saw (info)
+    # cpus: 2                                  boot the target with 2 CPUs
+                                               (vmsim --cpus, QEMU -smp;
+                                               --cpus overrides)
 
 Exit status: 0 if every reply matched, 1 at the first mismatch (the script
 reproduces on this target), 2 if the target could not be driven."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -29,6 +33,7 @@ from rig.errors import RigError  # noqa: E402
 from rig.session import Session  # noqa: E402
 
 _VAR = re.compile(r"\$([a-z][a-z0-9]*)((?:[+-]0x[0-9a-f]+)?)")
+_CPUS = re.compile(r"^#\s*cpus:\s*(\d+)", re.M)
 _BIND = re.compile(r"^([a-z][a-z0-9]*)\s*=\s*(.*)$")
 
 
@@ -117,13 +122,22 @@ def main(argv=None) -> int:
     ap.add_argument("--target", choices=("host", "qemu"), default="host")
     ap.add_argument("--mem", default=None)
     ap.add_argument("--timeout", type=float, default=20.0)
+    ap.add_argument("--cpus", type=int, default=None,
+                    help="CPUs of the target (default: the script's `# cpus:` line, else 1)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
+    text = a.script.read_text()
+    cpus = a.cpus
+    if cpus is None:
+        m = _CPUS.search(text)
+        cpus = int(m.group(1)) if m else 1
     cfg = make_config(a.target, mem=a.mem)
+    if cpus != 1:
+        cfg = dataclasses.replace(cfg, cpus=cpus)
     s = Session(cfg, request_timeout=a.timeout, boot_timeout=max(a.timeout, 20.0))
     try:
         s.start()
-        rc = replay(s, a.script.read_text(), a.verbose)
+        rc = replay(s, text, a.verbose)
     except RigError as e:
         print(f"target failed: {e}")
         return 1 if "panic" in str(e).lower() else 2

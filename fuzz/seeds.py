@@ -17,12 +17,17 @@ import struct
 
 # attribute bits of field d
 W, X, PRIV, NOCACHE, DEVICE, UNINIT, LOCK, INTR = 1, 2, 4, 0x18, 0x60, 0x80, 0x300, 0xc00
+GLOBAL = 0x3000
 FRAME = 0x80          # field b of map: use frame slot (b & 31)
 PG = 1                # field c counts 4K pages
 
 
-def op(code, a=0, b=0, c=0, d=0, e=0):
-    return struct.pack("<BBBBHHI", code, 0, a, b, c, d, e)
+def op(code, a=0, b=0, c=0, d=0, e=0, cpu=0):
+    return struct.pack("<BBBBHHI", code, cpu, a, b, c, d, e)
+
+
+def on(cpu, o):                               # the op o, run on CPU cpu
+    return o[:1] + bytes([cpu]) + o[2:]
 
 
 def alloc(slot, count, align_log=0):          # pmm alloc count (1..16), 4K << align_log
@@ -121,6 +126,38 @@ SEEDS = {
     "destroy_other": [op(AS, a=0), op(AS, a=1, c=2), alloc(0, 1), map_pages(0x400, 0, 1),
                       peek(0x400), op(AS, a=1, c=1), op(AS, a=2, c=2), op(AS, a=0),
                       op(AS, a=1, c=2), peek(0x400)],
+    # Several CPUs (FZ_CPUS >= 2): CPU 1 caches an entry, CPU 0 changes
+    # the tables, CPU 1 must not keep it (broadcast maintenance)
+    "smp_unmap_page": [alloc(0, 1), map_pages(0x400, 0, 1), on(1, peek(0x400)),
+                       unmap(0x400, 1), on(1, peek(0x400))],
+    "smp_protect_page": [alloc(0, 1), map_pages(0x400, 0, 1, W), on(1, poke(0x400, 3)),
+                         op(PROTECT, a=0, c=0x400, d=0), on(1, poke(0x400, 4))],
+    "smp_unmap_many": [map_dev(0x400, 32, W), on(1, peek(0x400)), on(1, peek(0x41f)),
+                       unmap(0x400, 32), on(1, peek(0x400))],
+    "smp_protect_global": [alloc(0, 1), map_pages(0x400, 0, 1, W | GLOBAL), on(1, poke(0x400, 3)),
+                           op(PROTECT, a=0, c=0x400, d=GLOBAL), on(1, poke(0x400, 4))],
+    "smp_unmap_global": [alloc(0, 1), map_pages(0x400, 0, 1, W | GLOBAL), on(1, peek(0x400)),
+                         unmap(0x400, 1), on(1, peek(0x400))],
+    # rollover with a small limit while CPU 1 runs a space and caches an
+    # entry of another: CPU 1's ASID stays reserved, and CPU 1 flushes
+    # before it runs the space that gets the recycled ASID
+    "smp_rollover": [op(ASID, a=1), op(AS, a=0), op(AS, a=0), op(AS, a=0),
+                     on(1, op(AS, a=1, c=2)), alloc(0, 1), on(1, map_pages(0x400, 0, 1)),
+                     on(1, peek(0x400)), on(1, op(AS, a=1, c=1)), op(AS, a=1, c=3),
+                     op(AS, a=1, c=4), on(1, op(AS, a=1, c=4)), on(1, peek(0x400)),
+                     on(1, op(AS, a=1, c=1)), op(AS, a=1, c=2), op(QUERY, a=1)],
+    # asid limit below the ASID of a space both CPUs run: CPU 1's
+    # reservation keeps it (above the limit) until the space is left
+    "smp_limit_shared": [op(AS, a=0)] * 5 + [op(AS, a=1, c=i) for i in (2, 3, 4, 5, 6)] +
+                        [on(1, op(AS, a=1, c=6)), op(ASID, a=0), op(AS, a=1, c=1),
+                         on(1, op(AS, a=1, c=2)), op(QUERY, a=1)],
+    # seed 001's C API (CPU byte bit 7): map_range, map_single_page,
+    # unmap_range (AddressNotMapped on an empty range), on both CPUs
+    "seed_api_paging": [alloc(0, 2), on(0x80, map_pages(0x400, 0, 1)), peek(0x400),
+                        on(0x80, map1(0x410, 0, W, slot=0)), on(0x80, map_pages(0x400, 0, 1)),
+                        on(0x81, peek(0x410)), on(0x80, unmap(0x400, 1)), on(0x80, unmap(0x400, 1)),
+                        on(0x81, unmap(0x410, 1)), peek(0x410), op(PT, c=0x300),
+                        on(0x80, unmap(0x300, 4))],
 }
 
 LINES = {

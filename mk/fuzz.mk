@@ -40,6 +40,11 @@ $(FUZZ_DIR)/harness_afl: $(FUZZ_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+# The same with one CPU (FZ_CPUS=1: every op on CPU 0), for fuzz-bench.
+$(FUZZ_DIR)/harness_afl_cpus1: $(FUZZ_DEPS)
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -DFZ_CPUS=1 $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
 $(FUZZ_DIR)/harness_cmplog: $(FUZZ_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
@@ -97,7 +102,7 @@ fuzz-cmin: $(FUZZ_DIR)/harness_afl
 fuzz-triage: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl all
 	$(PYTHON) fuzz/triage.py --out $${FUZZ_OUT:-fuzz/out} $(TRIAGE_ARGS)
 
-fuzz-bench: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/empty_afl
+fuzz-bench: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/harness_afl_cpus1 $(FUZZ_DIR)/empty_afl
 	@bash fuzz/bench.sh
 
 mutants: mutants-unit
