@@ -121,6 +121,11 @@ SEEDS = {
     "destroy_other": [op(AS, a=0), op(AS, a=1, c=2), alloc(0, 1), map_pages(0x400, 0, 1),
                       peek(0x400), op(AS, a=1, c=1), op(AS, a=2, c=2), op(AS, a=0),
                       op(AS, a=1, c=2), peek(0x400)],
+    # an interrupt marker alone in its region's L2: the fault walk caches
+    # the L1 descriptor, and unmapping the marker notes no page, so only
+    # the table's own note drops that walk-cache entry before the free
+    "table_free_marker": [map_dev(0x505, 1, W | INTR), peek(0x505), unmap(0x505, 1),
+                          peek(0x505), op(QUERY, a=0)],
 }
 
 LINES = {
