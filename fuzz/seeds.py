@@ -158,6 +158,11 @@ SEEDS = {
                         on(0x81, peek(0x410)), on(0x80, unmap(0x400, 1)), on(0x80, unmap(0x400, 1)),
                         on(0x81, unmap(0x410, 1)), peek(0x410), op(PT, c=0x300),
                         on(0x80, unmap(0x300, 4))],
+    # an interrupt marker alone in its region's L2: the fault walk caches
+    # the L1 descriptor, and unmapping the marker notes no page, so only
+    # the table's own note drops that walk-cache entry before the free
+    "table_free_marker": [map_dev(0x505, 1, W | INTR), peek(0x505), unmap(0x505, 1),
+                          peek(0x505), op(QUERY, a=0)],
 }
 
 LINES = {
