@@ -173,7 +173,7 @@ int vm_check(struct vm_check_counts *c, const char **what)
     for (u32 i = 0; !rc && i < 2; i++) {
         u32 id = i ? vm_as_current() : 0;
         struct hw_ctx hc = { vm_root(id), what, 0 };
-        rc = pt_check_each(hc.root, hc.root->lo, hc.root->hi, visit_hw, &hc);
+        rc = pt_for_each(hc.root, hc.root->lo, hc.root->hi, visit_hw, &hc);
     }
     pmm_stats(&s);
     c->pages = s.total - s.free;

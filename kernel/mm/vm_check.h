@@ -18,11 +18,6 @@ struct vm_check_counts { u32 tables, mappings, pages; };
  * asks for may fill the TLB). */
 int vm_check(struct vm_check_counts *c, const char **what);
 
-/* pt_for_each(r, lo, hi, fn, ctx) for the check (pt_check.c): the same
- * pages in the same order, empty entries passed by word compares. */
-int pt_check_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
-                  pt_visit_fn fn, void *ctx);
-
 /* The table pages pmm holds (pmm.c): *l1_pages PG_TABLE pages of L1s,
  * *quarters live L2 quarters of all of them; E_CORRUPT ("table_page_unused")
  * if a PG_TABLE page is neither an L1 nor holds a live quarter. */

@@ -23,7 +23,7 @@ int kspace_check(const char **what)
 {
     int rc = heap_check(what);
     if (!rc) rc = physmap_check(what);
-    if (!rc && pt_check_each(kspace_root(), HEAP_BASE, MMIO_TOP, visit_window, 0)) {
+    if (!rc && pt_for_each(kspace_root(), HEAP_BASE, MMIO_TOP, visit_window, 0)) {
         *what = "kspace_stray_mapping";
         rc = E_CORRUPT;
     }

@@ -6,37 +6,6 @@
 #include "pt_internal.h"
 #include "vm_check.h"
 
-/* First non-zero entry of t in [i, lim), or lim. The check visits every
- * entry; empty ones, most of every L1 and L2, are passed eight at a time
- * (tables are 1K-aligned, so t + i is 8-byte aligned when i is even; a
- * zero entry is PK_NONE, nothing to check). */
-typedef u64 __attribute__((may_alias)) u64a;
-static u32 next_nz(const u32 *t, u32 i, u32 lim)
-{
-    for (; i < lim && (i & 7); i++)
-        if (t[i])
-            return i;
-    while (i + 8 <= lim) {
-        const u64a *q = (const u64a *)(t + i);
-        if (q[0] | q[1] | q[2] | q[3])
-            break;
-        i += 8;
-    }
-    for (; i < lim; i++)
-        if (t[i])
-            return i;
-    return lim;
-}
-
-/* Where an L1 walk at an empty entry w->idx goes next: the region of the
- * next non-zero entry, or the walk's end. */
-static u64 l1_skip(const struct l1_walk *w)
-{
-    u32 lim = (u32)((w->end + SZ_1M - 1) >> 20);
-    u64 v = (u64)next_nz(w->l1, w->idx + 1, lim) << 20;
-    return v < w->end ? v : w->end;
-}
-
 /* Marks a table as seen by the check in progress (cleared at its end). */
 #define SEEN 0x8000u
 
@@ -169,52 +138,4 @@ int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
     if (bad)
         *what = bad;
     return bad ? E_CORRUPT : 0;
-}
-
-/* Fills *e from the leaf or marker d of kind k that holds va (as
- * pt_for_each reads it). */
-static bool entry_of(u32 d, enum pt_kind k, vaddr_t va, struct pt_entry *e)
-{
-    if (k == PK_NONE || !leaf_decode(d, k, &e->size, &e->pa, &e->attrs))
-        return false;
-    e->va = va & ~(e->size - 1);
-    return true;
-}
-
-/* See vm_check.h: pt_for_each's visits, in its order, with runs of empty
- * L1 and L2 entries passed by word compares. */
-int pt_check_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
-                  pt_visit_fn fn, void *ctx)
-{
-    u64 v = lo > r->lo ? lo : r->lo;
-    u64 end = hi ? hi : 0x100000000ull;
-    struct pt_entry e;
-
-    end = end < span_end(r) ? end : span_end(r);
-    L1_WALK(w, l1_of(r), v, end) {
-        if (w.d == 0) {
-            w.next = l1_skip(&w);
-        } else if (w.k == PK_TABLE) {
-            const u32 *t = l2_of(w.d);
-            u32 from = l2_index(w.v);
-            u32 to = from + (u32)((w.next - w.v) >> 12);
-            for (u32 i = next_nz(t, from, to), n; i < to; i = next_nz(t, i + n, to)) {
-                enum pt_kind k = l2_kind(t[i]);
-                vaddr_t va = (w.idx << 20) | (i << 12);
-                n = page_entries(t[i], k);
-                if (!entry_of(t[i], k, va, &e))
-                    continue;
-                int rc = fn(&e, ctx);
-                if (rc)
-                    return rc;
-                n = (u32)(((u64)e.va + e.size - va) >> 12);  /* to its end */
-            }
-        } else if (entry_of(w.d, w.k, (vaddr_t)w.v, &e)) {
-            int rc = fn(&e, ctx);
-            if (rc)
-                return rc;
-            w.next = (u64)e.va + e.size;
-        }
-    }
-    return 0;
 }

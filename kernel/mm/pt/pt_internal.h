@@ -93,6 +93,13 @@ static inline bool l1_walk_load(struct l1_walk *w)
     for (struct l1_walk w = { .l1 = (table), .v = (from), .end = (to) }; \
          l1_walk_load(&w); w.v = w.next)
 
+/* First non-zero entry of t in [i, lim), or lim: runs of empty entries
+ * (most of every L1 and L2) are passed eight at a time by word compares. */
+u32 next_nz(const u32 *t, u32 i, u32 lim);
+/* Where an L1 walk at an empty entry w->idx goes next: the region of the
+ * next non-zero entry, or the walk's end. */
+u64 l1_skip(const struct l1_walk *w);
+
 /* ---- the L2 walk ----------------------------------------------------------
  *   L2_WALK(w, table, from, to) { ... w.i, w.x, w.k, w.n ... }
  * visits, in order, every non-zero entry of the L2 table at `table` with

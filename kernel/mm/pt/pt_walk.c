@@ -38,10 +38,40 @@ int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e)
     return entry_of(d, l1_kind(d), va, e) ? 0 : E_NOT_MAPPED;
 }
 
+/* See pt_internal.h. Empty entries, most of every L1 and L2, are passed eight at a time
+ * (tables are 1K-aligned, so t + i is 8-byte aligned when i is even; a
+ * zero entry is PK_NONE, nothing to check). */
+typedef u64 __attribute__((may_alias)) u64a;
+u32 next_nz(const u32 *t, u32 i, u32 lim)
+{
+    for (; i < lim && (i & 7); i++)
+        if (t[i])
+            return i;
+    while (i + 8 <= lim) {
+        const u64a *q = (const u64a *)(t + i);
+        if (q[0] | q[1] | q[2] | q[3])
+            break;
+        i += 8;
+    }
+    for (; i < lim; i++)
+        if (t[i])
+            return i;
+    return lim;
+}
+
+/* See pt_internal.h. */
+u64 l1_skip(const struct l1_walk *w)
+{
+    u32 lim = (u32)((w->end + SZ_1M - 1) >> 20);
+    u64 v = (u64)next_nz(w->l1, w->idx + 1, lim) << 20;
+    return v < w->end ? v : w->end;
+}
+
 /* See pagetable.h. A page that starts below lo but reaches into
- * [lo, hi) is visited too; hi == 0 means the top of the address space. */
+ * [lo, hi) is visited too; hi == 0 means the top of the address space.
+ * Runs of empty L1 and L2 entries are passed by word compares. */
 int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
-                pt_visit_fn fn, void *ctx)
+                  pt_visit_fn fn, void *ctx)
 {
     u64 v = lo > r->lo ? lo : r->lo;
     u64 end = hi ? hi : 0x100000000ull;
@@ -49,16 +79,22 @@ int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
 
     end = end < span_end(r) ? end : span_end(r);
     L1_WALK(w, l1_of(r), v, end) {
-        if (w.k == PK_TABLE) {
+        if (w.d == 0) {
+            w.next = l1_skip(&w);
+        } else if (w.k == PK_TABLE) {
+            const u32 *t = l2_of(w.d);
             u32 from = l2_index(w.v);
-            L2_WALK(p, l2_of(w.d), from, from + (u32)((w.next - w.v) >> 12)) {
-                vaddr_t va = (w.idx << 20) | (p.i << 12);
-                if (!entry_of(p.x, p.k, va, &e))
+            u32 to = from + (u32)((w.next - w.v) >> 12);
+            for (u32 i = next_nz(t, from, to), n; i < to; i = next_nz(t, i + n, to)) {
+                enum pt_kind k = l2_kind(t[i]);
+                vaddr_t va = (w.idx << 20) | (i << 12);
+                n = page_entries(t[i], k);
+                if (!entry_of(t[i], k, va, &e))
                     continue;
                 int rc = fn(&e, ctx);
                 if (rc)
                     return rc;
-                p.n = (u32)(((u64)e.va + e.size - va) >> 12);  /* to its end */
+                n = (u32)(((u64)e.va + e.size - va) >> 12);  /* to its end */
             }
         } else if (entry_of(w.d, w.k, (vaddr_t)w.v, &e)) {
             int rc = fn(&e, ctx);
