@@ -105,17 +105,6 @@ static void run_apply(struct runs *c, vaddr_t a, vaddr_t b)
     }
 }
 
-/* E_NOT_MAPPED unless every page of [va, end) is mapped in r. */
-static int all_mapped(const struct pt_root *r, u64 va, u64 end)
-{
-    struct pt_entry e;
-
-    for (u64 v = va; v < end; v = (u64)e.va + e.size)
-        if (pt_walk(r, (vaddr_t)v, &e))
-            return E_NOT_MAPPED;
-    return 0;
-}
-
 /* ---- protect making private pages global ---------------------------------- */
 
 struct share {
@@ -189,7 +178,7 @@ int vg_change(struct pt_root *x, const struct vg_set *others, enum vg_op op,
     bool share = op == VG_PROTECT && (attrs & ATTR_GLOBAL) && others->n;
     int rc = 0;
 
-    if (op == VG_PROTECT && all_mapped(x, c.lo, c.hi))
+    if (op == VG_PROTECT && pt_all_mapped(x, c.lo, c.hi))
         return E_NOT_MAPPED;
     if (share && pt_for_each(x, va, va + len, share_visit, &sh))
         return sh.rc;

@@ -158,6 +158,10 @@ int pt_unmap1(struct pt_root *r, vaddr_t va, struct pt_entry *was);
  * the range covers in part are split (E_NO_MEMORY possible). */
 int pt_protect(struct pt_root *r, vaddr_t va, u32 len, u32 attrs);
 
+/* 0 if every page of [va, end) is mapped in r, else E_NOT_MAPPED. Reads
+ * only: allocates nothing, flushes nothing. */
+int pt_all_mapped(const struct pt_root *r, u64 va, u64 end);
+
 /* Splits the large page (64K, 1M or 16M) holding va into pages of the next
  * size down (16M -> 16 x 1M, 1M -> 256 x 4K in a new L2, 64K -> 16 x 4K),
  * same frames and attributes. E_NOT_MAPPED, E_BAD_ARG for a 4K page,

@@ -66,8 +66,8 @@ static void prot_make(u32 *p, u32 n, enum pt_kind k, vaddr_t va, void *ctx)
     arch_pt_written(p, n * 4);
 }
 
-/* E_NOT_MAPPED unless every page of [va, end) is mapped. */
-static int all_mapped(const struct pt_root *r, u64 va, u64 end)
+/* See pagetable.h. */
+int pt_all_mapped(const struct pt_root *r, u64 va, u64 end)
 {
     struct pt_entry e;
 
@@ -86,7 +86,7 @@ int pt_protect(struct pt_root *r, vaddr_t va, u32 len, u32 attrs)
     int rc = pt_attrs_valid(attrs & ~ATTR_INTERRUPT);
 
     if (!rc) rc = pt_range_check(r, va, len);
-    if (!rc) rc = all_mapped(r, va, end);
+    if (!rc) rc = pt_all_mapped(r, va, end);
     if (!rc) rc = pt_cut_range(r, va, end);
     if (rc)
         return rc;
