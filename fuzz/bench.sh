@@ -15,13 +15,14 @@ trap 'rm -rf "$tmp"' EXIT
 export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_FAST_CAL=1 AFL_BENCH_UNTIL_CRASH=0
 corpus=${FUZZ_BENCH_CORPUS:-fuzz/corpus/ops}
 
-cpu_of_tree() {   # utime+stime (ticks) of pid and all descendants
+cpu_of_tree() {   # utime+stime+cutime+cstime (ticks) of pid and its descendants
+                  # (the c* fields: the persistent children that exited)
   local t=0 p
   for p in $1 $(pgrep -P "$1"); do
     [ -r /proc/$p/stat ] || continue
-    t=$(( t + $(awk '{print $14 + $15}' /proc/$p/stat) ))
+    t=$(( t + $(awk '{print $14 + $15 + $16 + $17}' /proc/$p/stat) ))
     for c in $(pgrep -P "$p"); do
-      [ -r /proc/$c/stat ] && t=$(( t + $(awk '{print $14 + $15}' /proc/$c/stat) ))
+      [ -r /proc/$c/stat ] && t=$(( t + $(awk '{print $14 + $15 + $16 + $17}' /proc/$c/stat) ))
     done
   done
   echo "$t"
@@ -29,7 +30,8 @@ cpu_of_tree() {   # utime+stime (ticks) of pid and all descendants
 
 run() {   # run NAME BINARY INPUT_DIR -> "execs wall_rate cpu_rate"
   local name=$1 bin=$2 in=$3 o="$tmp/$1"
-  afl-fuzz -i "$in" -o "$o" -t 500 -m none -- "$bin" >"$tmp/$name.log" 2>&1 &
+  # pinned to one core with its target, as campaign.sh runs them
+  taskset -c "${FUZZ_BENCH_CORE:-0}" afl-fuzz -i "$in" -o "$o" -t 500 -m none -- "$bin" >"$tmp/$name.log" 2>&1 &
   local pid=$!
   sleep "$secs"
   local ticks; ticks=$(cpu_of_tree "$pid")

@@ -96,6 +96,8 @@ struct cpage { u32 w[1024]; u32 known[32]; };
 static struct {
     struct mpage pg[NAS][WIN_PAGES];
     u32  dirty[NAS];                 /* 1 MiB regions touched (bit i) */
+    u16  rcnt[NAS][NREG];            /* mapped pages of each 1 MiB region */
+    u32  nglob[NAS];                 /* global pages of each space */
     u8   pinned[NAS][NREG];          /* an empty L2 from `pt map` */
     bool live[NAS];
     u32  cur;                        /* current space of the running CPU */
@@ -546,8 +548,11 @@ static struct mpage *mp(u32 as, vaddr_t va) { return &m.pg[as][va >> PAGE_SHIFT]
 static void page_clear(u32 as, vaddr_t va)
 {
     struct mpage *p = mp(as, va);
-    if (p->mapped)
+    if (p->mapped) {
         h.cleared |= 1u << (va >> 20);
+        m.rcnt[as][va >> 20]--;
+        m.nglob[as] -= !!(p->attrs & ATTR_GLOBAL);
+    }
     if (p->mapped && !(p->attrs & ATTR_INTERRUPT) && in_ram(p->pa)) {
         m.fmap[ram_idx(p->pa)]--;
         touch_frame(ram_idx(p->pa));
@@ -563,6 +568,8 @@ static void page_set(u32 as, vaddr_t va, paddr_t pa, u32 attrs)
     p->attrs = (u16)attrs;
     p->pa = (attrs & ATTR_INTERRUPT) ? 0 : pa;
     m.dirty[as] |= 1u << (va >> 20);
+    m.rcnt[as][va >> 20]++;
+    m.nglob[as] += !!(attrs & ATTR_GLOBAL);
     if (!(attrs & ATTR_INTERRUPT) && in_ram(pa)) {
         m.fmap[ram_idx(pa)]++;
         touch_frame(ram_idx(pa));
@@ -685,10 +692,24 @@ static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *ho
 
 static bool region_empty(u32 as, u32 r)
 {
-    for (u32 i = 0; i < 256; i++)
-        if (m.pg[as][r * 256 + i].mapped)
-            return false;
-    return true;
+    return m.rcnt[as][r] == 0;
+}
+
+/* Moves *i to the first mapped page of the space at or after it (empty
+ * regions passed by their counts); false when there is none. */
+static bool next_mapped(u32 as, u32 *i)
+{
+    for (u32 k = *i; k < WIN_PAGES; k++) {
+        if (!(k & 255) && !m.rcnt[as][k >> 8]) {
+            k += 255;
+            continue;
+        }
+        if (m.pg[as][k].mapped) {
+            *i = k;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* After an unmap: an L2 it left empty is freed, so a pinned one goes too
@@ -1382,12 +1403,8 @@ static void op_as(const struct op *o)
          * their own (four share a page), after the L1: the pending failure
          * may fire there. */
         bool gl = false;
-#if FUZZ_GLOBAL_USER
-        for (u32 src = 1; src < NAS && !gl; src++)
-            if (m.live[src])
-                for (u32 i = 0; i < WIN_PAGES && !gl; i++)
-                    gl = m.pg[src][i].mapped && (m.pg[src][i].attrs & ATTR_GLOBAL);
-#endif
+        for (u32 src = 1; src < NAS; src++)
+            gl |= m.live[src] && m.nglob[src];
         bool may = gl && pend > 2;
         struct pmm_stats s0, s1;
         pmm_stats(&s0);
@@ -1407,14 +1424,12 @@ static void op_as(const struct op *o)
         if (nid == 0 || nid >= NAS || m.live[nid])
             finding("reply", "as new gave id %u (live or beyond the model)", nid);
         m.live[nid] = true;
-#if FUZZ_GLOBAL_USER
         /* 1.1: the new space has every global user mapping */
         for (u32 src = 1; src < NAS; src++)
-            if (m.live[src] && src != nid)
-                for (u32 i = 0; i < WIN_PAGES; i++)
-                    if (m.pg[src][i].mapped && (m.pg[src][i].attrs & ATTR_GLOBAL))
+            if (m.live[src] && src != nid && m.nglob[src])
+                for (u32 i = 0; next_mapped(src, &i); i++)
+                    if (m.pg[src][i].attrs & ATTR_GLOBAL)
                         page_set(nid, i << PAGE_SHIFT, m.pg[src][i].pa, m.pg[src][i].attrs);
-#endif
         return;
     }
     if (k == 1) {
@@ -1458,9 +1473,8 @@ static void op_as(const struct op *o)
     int rc = run_request(!errs, errs);
     if (rc)
         return;
-    for (u32 i = 0; i < WIN_PAGES; i++)
-        if (m.pg[id][i].mapped)
-            page_clear(id, i << PAGE_SHIFT);
+    for (u32 i = 0; next_mapped(id, &i); i++)
+        page_clear(id, i << PAGE_SHIFT);
     memset(m.pinned[id], 0, sizeof m.pinned[id]);
     m.live[id] = false;
     m.asid[id] = m.gen[id] = 0;
@@ -2104,6 +2118,8 @@ static void model_reset(void)
                 memset(&m.pg[as][r * 256], 0, 256 * sizeof(struct mpage));
         m.dirty[as] = 0;
     }
+    memset(m.rcnt, 0, sizeof m.rcnt);
+    memset(m.nglob, 0, sizeof m.nglob);
     memset(m.pinned, 0, sizeof m.pinned);
     for (u32 k = 0; k < m.ntouched; k++) {
         u32 i = m.touched_frames[k];
@@ -2183,7 +2199,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
     run(data, (u32)size);
     return 0;
 }
-#elif defined(__AFL_FUZZ_TESTCASE_LEN)
+#elif defined(__AFL_FUZZ_TESTCASE_LEN) && !defined(FUZZ_REPLAY_MAIN)
 __AFL_FUZZ_INIT();
 
 int main(void)

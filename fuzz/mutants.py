@@ -235,11 +235,13 @@ def fuzz_layer(tree: Path, secs: int):
                AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_SYNC_TIME="1")
     common = ["-i", "fuzz/corpus/ops", "-o", str(o), "-t", "500", "-m", "none",
               "-V", str(secs)]
-    procs = [subprocess.Popen(["afl-fuzz", *common, "-M", "main", "-x", "fuzz/vmk.dict", "--",
+    # each pinned to a core with its target, as fuzz/campaign.sh runs them
+    procs = [subprocess.Popen(["taskset", "-c", "0", "afl-fuzz", *common, "-M", "main", "-x", "fuzz/vmk.dict", "--",
                                "build/fuzz/harness_afl"], cwd=tree, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True),
-             subprocess.Popen(["afl-fuzz", *common, "-S", "cmplog", "-c", "build/fuzz/harness_cmplog",
+             subprocess.Popen(["taskset", "-c", str(1 % (os.cpu_count() or 1)),
+                               "afl-fuzz", *common, "-S", "cmplog", "-c", "build/fuzz/harness_cmplog",
                                "--", "build/fuzz/harness_afl"], cwd=tree, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)]

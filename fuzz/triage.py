@@ -35,7 +35,7 @@ def script_of(path: Path):
 
 def tmin(src: Path, dst: Path) -> Path:
     try:
-        p = subprocess.run(["afl-tmin", "-i", str(src), "-o", str(dst), "-t", "1000", "-m", "none",
+        p = subprocess.run(["taskset", "-c", "0", "afl-tmin", "-i", str(src), "-o", str(dst), "-t", "1000", "-m", "none",
                             "--", str(AFL)], capture_output=True, text=True, timeout=120,
                            env={"AFL_SKIP_CPUFREQ": "1", "AFL_NO_AFFINITY": "1",
                                 "PATH": "/usr/bin:/bin:/usr/local/bin"})

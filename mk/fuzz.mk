@@ -23,6 +23,10 @@ FUZZ_DEPS  := $(FUZZ_HSRC) $(FUZZ_SIM) fuzz/fuzz_console.h $(HDRS)
 FUZZ_SECS  ?= 60
 FUZZ_SMOKE_SECS ?= 30
 FUZZ_DEFS  ?=     # e.g. -DFUZZ_NO_FULL_CHECK, -DFUZZ_GLOBAL_USER=1
+# Coverage of the core and the simulated TLB only (fuzz/instrument.deny).
+export AFL_LLVM_DENYLIST := $(CURDIR)/fuzz/instrument.deny
+export AFL_QUIET := 1
+FUZZ_DEPS  += fuzz/instrument.deny
 
 .PHONY: fuzz fuzz-smoke fuzz-replay fuzz-status fuzz-plot fuzz-cmin fuzz-triage \
         fuzz-builds fuzz-bench mutants

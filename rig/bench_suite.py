@@ -324,7 +324,8 @@ def _afl_rate(binary: Path, secs: int) -> float:
     env = dict(os.environ, AFL_SKIP_CPUFREQ="1", AFL_NO_UI="1", AFL_NO_AFFINITY="1",
                AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_SKIP_BIN_CHECK="0")
     try:
-        subprocess.run(["afl-fuzz", "-i", str(REPO_ROOT / "fuzz" / "corpus"), "-o", str(out),
+        # pinned to one core with its target, as fuzz/campaign.sh runs them
+        subprocess.run(["taskset", "-c", "0", "afl-fuzz", "-i", str(REPO_ROOT / "fuzz" / "corpus" / "ops"), "-o", str(out),
                         "-V", str(secs), "--", str(binary)],
                        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=secs + 60)

@@ -34,6 +34,18 @@ static void tputs(struct text *t, const char *s)
         tput(t, *s++);
 }
 
+/* n bytes of s (a reason into the line): room worked out once. */
+static void tputn(struct text *t, const char *s, u32 n)
+{
+    u32 len = t->len, room = t->max - len;
+    char *d = t->buf + len;
+    if (n > room)
+        n = room;
+    for (u32 i = 0; i < n; i++)
+        d[i] = s[i];
+    t->len = len + n;
+}
+
 static void tput_hex(struct text *t, u32 v)
 {
     tputs(t, "0x");
@@ -124,8 +136,7 @@ void out_end(void)
     if (out_is_err) {
         puts_(" -- ");
         if (why_text.len)
-            for (u32 i = 0; i < why_text.len; i++)
-                put(why_text.buf[i]);
+            tputn(&out, why_text.buf, why_text.len);
         else
             puts_(code_sentence(out_code));
     }

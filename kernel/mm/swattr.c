@@ -19,7 +19,7 @@ static struct {
 
 void swattr_init(void)
 {
-    for (u32 i = 0; i < SWATTR_MAX; i++)
+    for (u32 i = 0; i < sw.hwm; i++)     /* none used at or above hwm */
         sw.r[i].as = 0;
     sw.used = 0;
     sw.hwm = 0;

@@ -39,7 +39,7 @@ static struct {
 
 void vm_init(const struct pt_root *kernel)
 {
-    for (u32 i = 0; i < VM_AS_MAX; i++)
+    for (u32 i = 0; i < vm.top; i++)    /* none live at or above top */
         vm.as[i].live = false;
     vm.kernel = kernel;
     for (u32 c = 0; c < ARCH_CPUS_MAX; c++)
@@ -134,7 +134,7 @@ bool vm_as_busy(u32 id)
 
 u32 vm_as_next(u32 after)
 {
-    for (u32 id = after + 1; id < VM_AS_MAX; id++)
+    for (u32 id = after + 1; id < vm.top; id++)
         if (vm.as[id].live)
             return id;
     return 0;

@@ -55,8 +55,13 @@ static const char *check_leaf(const struct pt_root *r, const u32 *p,
     return NULL;
 }
 
+/* What check_l1 counts: tables and mappings for the caller, bytes for
+ * pt_usage's counts (every non-zero entry stands for its share, as
+ * pt_usage_scan counts them). */
+struct tally { u32 *tables, *maps; u32 l2_tables, bytes; };
+
 /* One L2 table under L1 entry d. */
-static const char *check_table(const struct pt_root *r, u32 d, u32 *maps)
+static const char *check_table(const struct pt_root *r, u32 d, struct tally *c)
 {
     paddr_t t = d & L1_TABLE_ADDR;
     const struct page_info *p = pmm_page(t);
@@ -78,16 +83,17 @@ static const char *check_table(const struct pt_root *r, u32 d, u32 *maps)
         if (bad)
             return bad;
         nz += n;
-        (*maps)++;
+        (*c->maps)++;
     }
     if (nz != *cnt)
         return "l2_count";
+    c->bytes += nz * SZ_4K;
     *cnt |= SEEN;
     return NULL;
 }
 
 /* Walks the root's L1; the first broken rule, or NULL. */
-static const char *check_l1(const struct pt_root *r, u32 *tables, u32 *maps)
+static const char *check_l1(const struct pt_root *r, struct tally *c)
 {
     L1_WALK(w, l1_of(r), r->lo, span_end(r)) {
         const char *bad = NULL;
@@ -97,12 +103,16 @@ static const char *check_l1(const struct pt_root *r, u32 *tables, u32 *maps)
             continue;
         }
         if (w.k == PK_TABLE) {
-            bad = check_table(r, w.d, maps);
-            (*tables)++;
-        } else if (w.k != PK_NONE) {
-            bad = check_leaf(r, &w.l1[w.idx], w.k, false, w.idx,
-                             (u32)((span_end(r) - w.v) >> 20), &n);
-            (*maps)++;
+            bad = check_table(r, w.d, c);
+            (*c->tables)++;
+            c->l2_tables++;
+        } else {
+            if (w.k != PK_NONE) {
+                bad = check_leaf(r, &w.l1[w.idx], w.k, false, w.idx,
+                                 (u32)((span_end(r) - w.v) >> 20), &n);
+                (*c->maps)++;
+            }
+            c->bytes += n * SZ_1M;   /* a marker too: it is non-zero */
         }
         if (bad)
             return bad;
@@ -116,19 +126,17 @@ int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
              const char **what)
 {
     const char *bad = NULL;
+    struct tally c = { tables, mappings, 0, 0 };
 
     if (l2_check_list(what))
         return E_CORRUPT;
     if (!r->is_kernel && (r->lo != 0 || r->hi != USER_TOP))
         bad = "root_span";
     if (!bad)
-        bad = check_l1(r, tables, mappings);
-    if (!bad && r->count) {              /* pt_usage's counts */
-        u32 t, m;
-        pt_usage_scan(r, &t, &m);
-        if (t != r->count->l2_tables || m != r->count->mapped)
-            bad = "usage_counts";
-    }
+        bad = check_l1(r, &c);
+    if (!bad && r->count &&              /* pt_usage's counts */
+        (c.l2_tables != r->count->l2_tables || c.bytes != r->count->mapped))
+        bad = "usage_counts";
     L1_WALK(w, l1_of(r), r->lo, span_end(r)) {          /* unmark */
         if (w.d == 0)
             w.next = l1_skip(&w);

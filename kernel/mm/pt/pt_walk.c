@@ -113,12 +113,15 @@ void pt_usage_scan(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
     u32 tables = 0, bytes = 0;
 
     L1_WALK(w, l1_of(r), r->lo, span_end(r)) {
-        if (w.k == PK_TABLE) {
+        if (w.d == 0) {
+            w.next = l1_skip(&w);
+        } else if (w.k == PK_TABLE) {
             const u32 *e = l2_of(w.d);
             tables++;
-            for (u32 i = 0; i < L2_ENTRIES; i++)
-                bytes += e[i] ? SZ_4K : 0;
-        } else if (w.d) {
+            for (u32 i = next_nz(e, 0, L2_ENTRIES); i < L2_ENTRIES;
+                 i = next_nz(e, i + 1, L2_ENTRIES))
+                bytes += SZ_4K;
+        } else {
             bytes += SZ_1M;
         }
     }
