@@ -32,11 +32,19 @@ void arch_write(const char *s, u32 n)
         fwrite(s, 1, n, stdout);
     if (n > room) {           /* keep the newest lines: the final one matters */
         fz_con.out_len = 0;
+        fz_con.last = 0;
         fz_con.dropped = true;
         room = FZ_OUT_MAX - 1;
         if (n > room)
             n = room;
     }
+    /* The final line starts after the last '\n' with text after it. */
+    u32 start = fz_con.out_len;
+    if (start == 0 || fz_con.out[start - 1] == '\n')
+        fz_con.last = start;
+    for (u32 i = 0; i + 1 < n; i++)
+        if (s[i] == '\n')
+            fz_con.last = start + i + 1;
     memcpy(fz_con.out + fz_con.out_len, s, n);
     fz_con.out_len += n;
     fz_con.out[fz_con.out_len] = '\0';

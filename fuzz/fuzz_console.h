@@ -29,6 +29,7 @@
 struct fz_console {
     char out[FZ_OUT_MAX];   /* reply bytes since the last clear, NUL-ended */
     u32  out_len;
+    u32  last;              /* where the final line of out starts */
     bool dropped;           /* older lines of this reply were dropped */
     const u8 *in;           /* what arch_getc returns, then -1 */
     u32  in_len, in_pos;
@@ -44,6 +45,7 @@ extern struct fz_console fz_con;
 static inline void fz_out_clear(void)
 {
     fz_con.out_len = 0;
+    fz_con.last = 0;
     fz_con.dropped = false;
     fz_con.out[0] = '\0';
 }

@@ -199,6 +199,15 @@ int arch_exec(vaddr_t va, u32 *r0, struct arch_fault *f);
  * PAR; host: the simulated walker, bypassing the TLB). Returns 0 with *pa,
  * or E_FAULT with *fsr in the DFSR encoding above. Never aborts. */
 int arch_hw_translate(vaddr_t va, bool user, bool write, paddr_t *pa, u32 *fsr);
+/* All four verdicts of arch_hw_translate on va at once: a mask of the
+ * HW_* accesses that translate, *pa as the privileged read gave it (when
+ * HW_PRIV_R is in the mask), *fsr its fault (when not). ARM: the four ATS
+ * operations; host: one walk, four permission checks. Never aborts. */
+#define HW_PRIV_R 1u
+#define HW_PRIV_W 2u
+#define HW_USER_R 4u
+#define HW_USER_W 8u
+u32 arch_hw_access(vaddr_t va, paddr_t *pa, u32 *fsr);
 
 /* ---- entry -------------------------------------------------------------- */
 

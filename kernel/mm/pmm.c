@@ -378,6 +378,29 @@ static const char *check_page(u32 i, u32 *run)
     return NULL;
 }
 
+/* The first six bytes of a page_info (use, l2_used, is_l1, run_head,
+ * mapcount) as one word, the rest masked off: a plain page of one use is
+ * the word of a zeroed page_info with that use. */
+typedef u64 __attribute__((may_alias, aligned(4))) u64w;
+static u64 head_word(const struct page_info *p)
+{
+    const struct page_info z = { 0 };
+    const u64 mask = *(const u64w *)&z ^ *(const u64w *)&(struct page_info){
+        .use = 0xff, .l2_used = 0xff, .is_l1 = 0xff, .run_head = 0xff, .mapcount = 0xffff };
+    return *(const u64w *)p & mask;
+}
+
+/* Pages [i, i + 32) are all of use `use` with no table fields, mapcount
+ * or run head. */
+static bool block_plain(u32 i, u32 use)
+{
+    const struct page_info t = { .use = (u8)use };
+    u64 want = head_word(&t), bad = 0;
+    for (u32 k = i; k < i + 32; k++)
+        bad |= head_word(&pmm.pi[k]) ^ want;
+    return bad == 0;
+}
+
 /* See pmm.h. */
 int pmm_check(const char **what)
 {
@@ -385,18 +408,17 @@ int pmm_check(const char **what)
 
     for (u32 i = 0; i < pmm.npages; i++) {
         /* Fastest path: 32 pages whose bitmap word says all free, above
-         * the hint and the kernel's pages, outside a run: each must be
-         * PG_FREE with no table fields, mapcount or run head (check_page's
-         * rules for a free page, nothing left out). */
-        if (!(i & 31) && i + 32 <= pmm.npages && pmm.freemap[i >> 5] == ~0u &&
-            !run && i >= pmm.lowest && i >= pmm.kpages) {
-            u32 bad = 0;
-            for (u32 k = i; k < i + 32; k++) {
-                const struct page_info *q = &pmm.pi[k];
-                bad |= (u32)q->use | q->l2_used | q->is_l1 | q->run_head | q->mapcount;
-            }
-            if (!bad) {
-                n[PG_FREE] += 32;
+         * the hint and the kernel's pages, or all allocated inside the
+         * kernel's pages, outside a run: each must be PG_FREE (or
+         * PG_KERNEL) with no table fields, mapcount or run head
+         * (check_page's rules for those pages, nothing left out). */
+        u32 word = (i & 31) || i + 32 > pmm.npages || run ? 1 : pmm.freemap[i >> 5];
+        bool all_free = word == ~0u && i >= pmm.lowest && i >= pmm.kpages;
+        bool all_kernel = word == 0 && i + 32 <= pmm.kpages;
+        if (all_free || all_kernel) {
+            u32 use = all_free ? PG_FREE : PG_KERNEL;
+            if (block_plain(i, use)) {
+                n[use] += 32;
                 i += 31;
                 continue;
             }
@@ -446,6 +468,10 @@ int pmm_check_tables(u32 *l1_pages, u32 *quarters, const char **what)
 
     for (u32 i = 0; i < pmm.npages; i++) {
         const struct page_info *p = &pmm.pi[i];
+        if (!(i & 31) && pmm.freemap[i >> 5] == ~0u) {
+            i += 31;                   /* all free (pmm_check: PG_FREE) */
+            continue;
+        }
         if (p->use != PG_TABLE)
             continue;
         if (p->is_l1)

@@ -146,7 +146,13 @@ int swattr_for_each(u32 as, swattr_visit_fn fn, void *ctx)
 int swattr_check(const char **what)
 {
     u32 used = 0;
-    for (u32 i = 0; i < SWATTR_MAX; i++) {
+    /* Slots at or above hwm are free: a used one there (hwm lowered too
+     * far) is not counted below, and the count differs. */
+    if (sw.hwm > SWATTR_MAX || (sw.hwm && sw.r[sw.hwm - 1].as == 0)) {
+        *what = "swattr_hwm";
+        return E_CORRUPT;
+    }
+    for (u32 i = 0; i < sw.hwm; i++) {
         const struct swrange *a = &sw.r[i];
         if (a->as == 0)
             continue;
@@ -156,7 +162,7 @@ int swattr_check(const char **what)
             *what = "swattr_range";
             return E_CORRUPT;
         }
-        for (u32 j = i + 1; j < SWATTR_MAX; j++) {
+        for (u32 j = i + 1; j < sw.hwm; j++) {
             const struct swrange *b = &sw.r[j];
             if (b->as == a->as && b->lo < a->hi && a->lo < b->hi) {
                 *what = "swattr_overlap";

@@ -41,16 +41,14 @@ static bool hw_unmapped(vaddr_t va)
 /* One 4K page of entry e at va agrees with the MMU in all four ways. */
 static bool hw_agrees(const struct pt_entry *e, vaddr_t va)
 {
-    paddr_t pa;
+    paddr_t pa = 0;
     u32 fsr;
     bool priv = e->attrs & ATTR_PRIVILEGED, wr = e->attrs & ATTR_WRITE;
+    u32 want = HW_PRIV_R | (wr ? HW_PRIV_W : 0) | (priv ? 0 : HW_USER_R) |
+               (wr && !priv ? HW_USER_W : 0);
     if (e->attrs & ATTR_INTERRUPT)
         return hw_unmapped(va);
-    if (!hw_ok(va, false, false, &pa, &fsr) || pa != e->pa + (va - e->va))
-        return false;
-    return hw_ok(va, true, false, &pa, &fsr) == !priv &&
-           hw_ok(va, false, true, &pa, &fsr) == wr &&
-           hw_ok(va, true, true, &pa, &fsr) == (wr && !priv);
+    return arch_hw_access(va, &pa, &fsr) == want && pa == e->pa + (va - e->va);
 }
 
 /* A neighbour page of a mapping: unmapped to software, so to the MMU. */

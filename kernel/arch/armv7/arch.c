@@ -221,3 +221,18 @@ int arch_hw_translate(vaddr_t va, bool user, bool write, paddr_t *pa, u32 *fsr)
                              : (par & 0xfffff000u) | (va & 0x00000fffu);
     return 0;
 }
+
+/* See arch.h: the four ATS operations in turn. */
+u32 arch_hw_access(vaddr_t va, paddr_t *pa, u32 *fsr)
+{
+    u32 m = 0;
+    if (arch_hw_translate(va, false, false, pa, fsr) == 0)
+        m |= HW_PRIV_R;
+    if (arch_hw_translate(va, false, true, 0, 0) == 0)
+        m |= HW_PRIV_W;
+    if (arch_hw_translate(va, true, false, 0, 0) == 0)
+        m |= HW_USER_R;
+    if (arch_hw_translate(va, true, true, 0, 0) == 0)
+        m |= HW_USER_W;
+    return m;
+}

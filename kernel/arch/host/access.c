@@ -231,3 +231,28 @@ int arch_hw_translate(vaddr_t va, bool user, bool write, paddr_t *pa,
         *pa = x.pa + (va - x.va);
     return 0;
 }
+
+/* See arch.h: one walk, the four permission checks on what it found. */
+u32 arch_hw_access(vaddr_t va, paddr_t *pa, u32 *fsr)
+{
+    struct sim_xlat x;
+    u32 fs = sim_walk(va, false, &x), m = 0;
+
+    if (fs) {
+        if (fsr)
+            *fsr = fs;
+        return 0;
+    }
+    fs = sim_check(&x, ACCESS_READ, false);
+    if (!fs) {
+        m |= HW_PRIV_R;
+        if (pa)
+            *pa = x.pa + (va - x.va);
+    } else if (fsr) {
+        *fsr = fs;
+    }
+    m |= sim_check(&x, ACCESS_WRITE, false) ? 0 : HW_PRIV_W;
+    m |= sim_check(&x, ACCESS_READ, true) ? 0 : HW_USER_R;
+    m |= sim_check(&x, ACCESS_WRITE, true) ? 0 : HW_USER_W;
+    return m;
+}

@@ -14,6 +14,7 @@
  * frames unless `uninit`), so only the contents of `uninit` frames differ,
  * which no oracle reads as known.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,26 @@ void sim_snapshot_take(void)
     snap.taken = true;
 }
 
+/* sim = snap.sim, but of each TLB only the entries in use (e[0..n)): the
+ * struct is ~100 KB, almost all of it TLB slots beyond n that no lookup
+ * reads (tlb.c scans e[0..n) only), and this runs once per fuzz input. */
+static void restore_machine(void)
+{
+    memcpy(&sim, &snap.sim, offsetof(struct sim_machine, cpu));
+    for (u32 i = 0; i < SIM_CPUS_MAX; i++) {
+        struct sim_cpu *d = &sim.cpu[i];
+        const struct sim_cpu *s = &snap.sim.cpu[i];
+        const size_t e = offsetof(struct sim_cpu, tlb.e);
+        const size_t rest = offsetof(struct sim_cpu, tlb.n);
+        memcpy(d, s, e);                                   /* registers */
+        memcpy(d->tlb.e, s->tlb.e, s->tlb.n * sizeof s->tlb.e[0]);
+        memcpy((char *)d + rest, (const char *)s + rest, sizeof *d - rest);
+    }
+    memcpy((char *)&sim + offsetof(struct sim_machine, ncpus),
+           (const char *)&snap.sim + offsetof(struct sim_machine, ncpus),
+           sizeof sim - offsetof(struct sim_machine, ncpus));
+}
+
 /* See sim.h. */
 void sim_snapshot_restore(void)
 {
@@ -70,7 +91,7 @@ void sim_snapshot_restore(void)
         fprintf(stderr, "vmsim: snapshot restore without a snapshot of this RAM\n");
         exit(2);
     }
-    sim = snap.sim;
+    restore_machine();
     sim.panic_abort = panic_abort;
     for (u32 i = 0; i < snap.npages; i++)
         memcpy(ram + snap.off[i], snap.data[i], PAGE_SIZE);

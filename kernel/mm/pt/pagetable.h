@@ -185,7 +185,11 @@ int pt_table_unmap(struct pt_root *r, vaddr_t va, u32 *unmapped);
 void pt_destroy(struct pt_root *r, u32 *freed_pages);
 
 /* Calls fn for every mapped page (valid or marker) with va in [lo, hi),
- * in address order. Stops early and returns fn's value if non-zero. */
+ * in address order. Stops early and returns fn's value if non-zero. fn
+ * must not change r's tables. A walk from the start of a root that keeps
+ * counts ends once it has passed every table and byte they promise (a
+ * wrong count is pt_check's "usage_counts"); a table entered at its
+ * first entry ends at its l2_count'th non-zero entry. Reads only. */
 typedef int (*pt_visit_fn)(const struct pt_entry *e, void *ctx);
 int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
                 pt_visit_fn fn, void *ctx);

@@ -137,11 +137,16 @@ int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
     if (!bad && r->count &&              /* pt_usage's counts */
         (c.l2_tables != r->count->l2_tables || c.bytes != r->count->mapped))
         bad = "usage_counts";
-    L1_WALK(w, l1_of(r), r->lo, span_end(r)) {          /* unmark */
+    /* Unmark: check_l1 marked at most the c.l2_tables it visited. */
+    L1_WALK(w, l1_of(r), r->lo, span_end(r)) {
+        if (c.l2_tables == 0)
+            break;
         if (w.d == 0)
             w.next = l1_skip(&w);
-        else if (w.k == PK_TABLE && pmm_page(w.d & L1_TABLE_ADDR))
+        else if (w.k == PK_TABLE && pmm_page(w.d & L1_TABLE_ADDR)) {
             *l2_count(w.d & L1_TABLE_ADDR) &= (u16)~SEEN;
+            c.l2_tables--;
+        }
     }
     if (bad)
         *what = bad;
