@@ -6,6 +6,7 @@
  * a buffer the harness sets; `exit` and the end of input jump back into the
  * harness instead of ending the process; a panic aborts (a crash for AFL++).
  */
+#define _GNU_SOURCE   /* memrchr */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,9 @@ void arch_write(const char *s, u32 n)
     u32 start = fz_con.out_len;
     if (start == 0 || fz_con.out[start - 1] == '\n')
         fz_con.last = start;
-    for (u32 i = 0; i + 1 < n; i++)
-        if (s[i] == '\n')
-            fz_con.last = start + i + 1;
+    const char *nl = n > 1 ? memrchr(s, '\n', n - 1) : 0;
+    if (nl)
+        fz_con.last = start + (u32)(nl - s) + 1;
     memcpy(fz_con.out + fz_con.out_len, s, n);
     fz_con.out_len += n;
     fz_con.out[fz_con.out_len] = '\0';

@@ -130,6 +130,12 @@ bool leaf_decode(u32 d, enum pt_kind k, u32 *size, paddr_t *pa, u32 *attrs)
     }
     if (k < PK_SMALL || k > PK_SUPER)
         return false;
+    if (k == PK_SMALL && pt_small_tab_built) {   /* the commonest: a lookup */
+        *size = SZ_4K;
+        *pa = d & ~(SZ_4K - 1);
+        *attrs = pt_small_tab[d & 0xfffu];
+        return *attrs != 0;
+    }
     *size = sizes[k];
     *pa = d & ~(*size - 1);
     f = hwf_decode(d, k);

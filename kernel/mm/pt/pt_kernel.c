@@ -46,14 +46,14 @@ int pt_kernel_init(struct pt_root *k, const struct arch_boot *b)
     *l2_count(vt) = 1;
     arch_pt_written(e, L2_BYTES);
     /* Only the megabytes of the direct map and the vector page's can be
-     * non-zero (kernel_entry): the rest is cleared without asking it. */
-    for (u32 idx = 0; idx < KERN_L1_ENTRIES; idx++)
-        l1[idx] = 0;
-    for (u64 va = (u64)b->ram_base + DIRECT_MAP_OFF;
-         va < (u64)b->ram_base + DIRECT_MAP_OFF + b->ram_size && va < HEAP_BASE;
-         va += SZ_1M)
-        l1[l1_index((vaddr_t)va)] = kernel_entry(l1_index((vaddr_t)va), b, vt);
-    l1[l1_index(VECTORS_VA)] = kernel_entry(l1_index(VECTORS_VA), b, vt);
+     * non-zero (kernel_entry); the rest is cleared without asking it.
+     * Each entry is still written once: the CPU runs through the map. */
+    u64 lo = (u64)b->ram_base + DIRECT_MAP_OFF, hi = lo + b->ram_size;
+    for (u32 idx = 0; idx < KERN_L1_ENTRIES; idx++) {
+        u64 va = (u64)idx << 20;
+        l1[idx] = (va >= lo && va < hi) || idx == l1_index(VECTORS_VA)
+                      ? kernel_entry(idx, b, vt) : 0;
+    }
     arch_pt_written(l1, KERN_L1_ENTRIES * 4);
     arch_tlb_flush_all();    /* whatever boot or an earlier run cached */
     if (k->count)                /* counts from here on */
