@@ -48,12 +48,18 @@ int pt_kernel_init(struct pt_root *k, const struct arch_boot *b)
     /* Only the megabytes of the direct map and the vector page's can be
      * non-zero (kernel_entry); the rest is cleared without asking it.
      * Each entry is still written once: the CPU runs through the map. */
-    u64 lo = (u64)b->ram_base + DIRECT_MAP_OFF, hi = lo + b->ram_size;
-    for (u32 idx = 0; idx < KERN_L1_ENTRIES; idx++) {
-        u64 va = (u64)idx << 20;
-        l1[idx] = (va >= lo && va < hi) || idx == l1_index(VECTORS_VA)
-                      ? kernel_entry(idx, b, vt) : 0;
-    }
+    u64 lo = ((u64)b->ram_base + DIRECT_MAP_OFF) >> 20;
+    u64 hi = lo + (b->ram_size >> 20);
+    u32 vec = l1_index(VECTORS_VA), idx = 0;
+    hi = hi < vec ? hi : vec;          /* the map ends below the vectors */
+    for (; idx < lo && idx < vec; idx++)
+        l1[idx] = 0;
+    for (; idx < hi; idx++)
+        l1[idx] = kernel_entry(idx, b, vt);
+    for (; idx < vec; idx++)
+        l1[idx] = 0;
+    for (; idx < KERN_L1_ENTRIES; idx++)
+        l1[idx] = idx == vec ? kernel_entry(idx, b, vt) : 0;
     arch_pt_written(l1, KERN_L1_ENTRIES * 4);
     arch_tlb_flush_all();    /* whatever boot or an earlier run cached */
     if (k->count)                /* counts from here on */
