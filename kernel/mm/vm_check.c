@@ -20,6 +20,8 @@ struct hw_ctx {
     const struct pt_root *root;
     const char **what;
     u32 mappings;
+    bool seen;          /* a page was visited: */
+    u64  end;           /* where the last one ended */
 };
 
 /* The MMU's verdict on one access to va: true if it translates, *pa set. */
@@ -51,17 +53,19 @@ static bool hw_agrees(const struct pt_entry *e, vaddr_t va)
     return arch_hw_access(va, &pa, &fsr) == want && pa == e->pa + (va - e->va);
 }
 
-/* A neighbour page of a mapping: unmapped to software, so to the MMU. */
-static bool neighbour_ok(const struct pt_root *r, vaddr_t va)
+/* A page next to a mapping that software leaves unmapped (in the span,
+ * in a gap between the pages pt_for_each visits): so must the MMU. */
+static bool gap_ok(const struct pt_root *r, u64 va)
 {
-    struct pt_entry n;
-    if (va < r->lo || (r->hi && va >= r->hi))
+    if (va < r->lo || va >= (r->hi ? r->hi : 0x100000000ull))
         return true;
-    if (pt_walk(r, va, &n) == 0)
-        return true;   /* mapped: checked as its own entry */
-    return hw_unmapped(va);
+    return hw_unmapped((vaddr_t)va);
 }
 
+/* pt_for_each visits every mapped page in order, so the neighbours of
+ * each are known without a walk: the page before e is mapped if the last
+ * visit ended at e, else it lies in a gap; the page after the last visit
+ * is looked at here too when there is a gap, and after the walk. */
 static int visit_hw(const struct pt_entry *e, void *p)
 {
     struct hw_ctx *c = p;
@@ -72,8 +76,16 @@ static int visit_hw(const struct pt_entry *e, void *p)
         *c->what = "hw_walk_mismatch";
         return E_CORRUPT;
     }
-    if ((e->va != 0 && !neighbour_ok(c->root, e->va - PAGE_SIZE)) ||
-        (last + PAGE_SIZE != 0 && !neighbour_ok(c->root, last + PAGE_SIZE))) {
+    bool ok = true;
+    if (!c->seen || c->end != e->va) {
+        if (c->seen)
+            ok = gap_ok(c->root, c->end);             /* after the last */
+        if (e->va != 0 && (!c->seen || c->end != (u64)e->va - PAGE_SIZE))
+            ok = ok && gap_ok(c->root, (u64)e->va - PAGE_SIZE);   /* before e */
+    }
+    c->seen = true;
+    c->end = (u64)e->va + e->size;
+    if (!ok) {
         *c->what = "hw_neighbour_mapped";
         return E_CORRUPT;
     }
@@ -170,8 +182,12 @@ int vm_check(struct vm_check_counts *c, const char **what)
     if (!rc) rc = kspace_check(what);
     for (u32 i = 0; !rc && i < 2; i++) {
         u32 id = i ? vm_as_current() : 0;
-        struct hw_ctx hc = { vm_root(id), what, 0 };
+        struct hw_ctx hc = { vm_root(id), what, 0, false, 0 };
         rc = pt_for_each(hc.root, hc.root->lo, hc.root->hi, visit_hw, &hc);
+        if (!rc && hc.seen && !gap_ok(hc.root, hc.end)) {   /* after the last */
+            *what = "hw_neighbour_mapped";
+            rc = E_CORRUPT;
+        }
     }
     pmm_stats(&s);
     c->pages = s.total - s.free;

@@ -268,6 +268,40 @@ TEST(check_finds_corruption)
     expect_check();
 }
 
+/* check looks at every field of every page, also inside the 32-page
+ * blocks it passes whole (all free above the hint, or all the kernel's). */
+static void expect_field_caught(struct page_info *p, const char *field)
+{
+    const char *what = NULL;
+    int rc = pmm_check(&what);
+    if (rc != E_CORRUPT)
+        printf("  %s of page %p not caught\n", field, (void *)p);
+    EXPECT_EQ(rc, E_CORRUPT);
+}
+
+TEST(check_finds_corruption_in_whole_blocks)
+{
+    setup(16u << 20);
+    struct pmm_stats s;
+    pmm_stats(&s);
+    struct page_info *pages[2] = {
+        pmm_page(B.ram_base + B.ram_size - 40 * PAGE_SIZE),   /* free block */
+        pmm_page(B.ram_base + 5 * PAGE_SIZE),                 /* kernel's */
+    };
+    EXPECT(first_free > B.ram_base + 64 * PAGE_SIZE);        /* a whole block */
+    for (u32 k = 0; k < 2; k++) {
+        struct page_info *p = pages[k], keep = *p;
+        p->mapcount = 1;  expect_field_caught(p, "mapcount");  *p = keep;
+        p->run_head = 1;  expect_field_caught(p, "run_head");  *p = keep;
+        p->is_l1 = 1;     expect_field_caught(p, "is_l1");     *p = keep;
+        p->l2_used = 1;   expect_field_caught(p, "l2_used");   *p = keep;
+        p->use = k ? PG_FREE : PG_KERNEL;
+        expect_field_caught(p, "use");
+        *p = keep;
+        expect_check();
+    }
+}
+
 TEST(speed)
 {
     struct timespec t0, t1;
@@ -298,6 +332,7 @@ int main(void)
     RUN(frames_refs);
     RUN(exhaust_and_restore);
     RUN(check_finds_corruption);
+    RUN(check_finds_corruption_in_whole_blocks);
     RUN(speed);
     return unit_report();
 }

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int unit_failed_tests, unit_run_tests, unit_cur_failed;
 
@@ -30,6 +31,13 @@ static int unit_failed_tests, unit_run_tests, unit_cur_failed;
         unsigned long long _b = (unsigned long long)(b);           \
         if (_a != _b) { unit_cur_failed = 1;                       \
             printf("  %s:%d: %s == %s: 0x%llx != 0x%llx\n",        \
+                   __FILE__, __LINE__, #a, #b, _a, _b); }          \
+    } while (0)
+
+#define EXPECT_STR(a, b) do {                                      \
+        const char *_a = (a), *_b = (b);                           \
+        if (strcmp(_a, _b)) { unit_cur_failed = 1;                 \
+            printf("  %s:%d: %s == %s: \"%s\" != \"%s\"\n",       \
                    __FILE__, __LINE__, #a, #b, _a, _b); }          \
     } while (0)
 

@@ -1,0 +1,201 @@
+/*
+ * test_check_hw.c: `check` (vm_check) catches the MMU disagreeing with the
+ * software walk: a page software maps that the MMU does not
+ * (hw_walk_mismatch), and a page the MMU maps next to a mapping where
+ * software maps nothing (hw_neighbour_mapped), before the first mapping,
+ * after the last, and on either side of a gap. No request can make the
+ * two disagree, so the MMU is pointed at the L1 of another address space
+ * (TTBR0 of the simulated CPU) that maps a little more or less, and put
+ * back.
+ */
+#include <string.h>
+#include "unit.h"
+#include "sim.h"
+#include "sim_priv.h"
+#include "mm.h"
+#include "pmm.h"
+#include "vm.h"
+#include "vm_check.h"
+
+#define VA  0x00400000u
+#define SEC 0x00600000u
+#define RW  (ATTR_READ | ATTR_WRITE)
+#define PG  PAGE_SIZE
+
+static const char *check_what(void)
+{
+    struct vm_check_counts c;
+    const char *what = NULL;
+    return vm_check(&c, &what) ? what : "ok";
+}
+
+static paddr_t frames(u32 n, u32 align)
+{
+    paddr_t pa = 0;
+    EXPECT_EQ(pmm_alloc(n, align, PG_FRAME, &pa), 0);
+    return pa;
+}
+
+/* Space 1 (current) and space 2, both empty. */
+static void setup(void)
+{
+    struct arch_boot b;
+    u32 id;
+
+    sim_reset(0, 0);
+    arch_boot_info(&b);
+    EXPECT_EQ(mm_init(&b), 0);
+    EXPECT_EQ(vm_as_new(&id), 0);
+    EXPECT_EQ(id, 2);
+}
+
+static void map_both(vaddr_t va, paddr_t pa, u32 len)
+{
+    u32 e;
+    EXPECT_EQ(vm_map_in(1, va, pa, len, RW, &e), 0);
+    EXPECT_EQ(vm_map_in(2, va, pa, len, RW, &e), 0);
+}
+
+static void map_in_2(vaddr_t va, paddr_t pa, u32 len)
+{
+    u32 e;
+    EXPECT_EQ(vm_map_in(2, va, pa, len, RW, &e), 0);
+}
+
+/* check's verdict with the MMU walking space 2's tables for space 1. */
+static const char *check_through_2(void)
+{
+    paddr_t own = sim_cur()->ttbr0;
+    const char *what;
+    EXPECT(!strcmp(check_what(), "ok"));          /* the MMU agrees */
+    sim_cur()->ttbr0 = vm_root(2)->l1;
+    what = check_what();
+    sim_cur()->ttbr0 = own;
+    EXPECT(!strcmp(check_what(), "ok"));
+    return what;
+}
+
+TEST(same_tables_agree)
+{
+    setup();
+    paddr_t pa = frames(2, PG);
+    map_both(VA, pa, 2 * PG);
+    EXPECT_STR(check_through_2(), "ok");
+}
+
+TEST(mmu_misses_a_page)
+{
+    u32 e;
+    setup();
+    EXPECT_EQ(vm_map_in(1, VA, frames(1, PG), PG, RW, &e), 0);
+    EXPECT_STR(check_through_2(), "hw_walk_mismatch");
+}
+
+/* Two pages of one table: the walk reaches the second. */
+TEST(mmu_misses_the_second_page_of_a_table)
+{
+    u32 e;
+    setup();
+    paddr_t pa = frames(2, PG);
+    map_both(VA, pa, PG);
+    EXPECT_EQ(vm_map_in(1, VA + 4 * PG, pa + PG, PG, RW, &e), 0);
+    EXPECT_STR(check_through_2(), "hw_walk_mismatch");
+}
+
+/* The MMU maps the page to another frame, or with other permissions. */
+TEST(mmu_maps_another_frame)
+{
+    u32 e;
+    setup();
+    paddr_t pa = frames(2, PG);
+    EXPECT_EQ(vm_map_in(1, VA, pa, PG, RW, &e), 0);
+    EXPECT_EQ(vm_map_in(2, VA, pa + PG, PG, RW, &e), 0);
+    EXPECT_STR(check_through_2(), "hw_walk_mismatch");
+}
+
+TEST(mmu_maps_read_only)
+{
+    u32 e;
+    setup();
+    paddr_t pa = frames(1, PG);
+    EXPECT_EQ(vm_map_in(1, VA, pa, PG, RW, &e), 0);
+    EXPECT_EQ(vm_map_in(2, VA, pa, PG, ATTR_READ, &e), 0);
+    EXPECT_STR(check_through_2(), "hw_walk_mismatch");
+}
+
+/* The walk passes a table's pages and then a section: both are looked at
+ * (the section is after the last table pt_for_each's counts promise). */
+TEST(mmu_misses_a_section_after_a_table)
+{
+    u32 e;
+    setup();
+    map_both(VA, frames(1, PG), PG);
+    EXPECT_EQ(vm_map_in(1, SEC, frames(256, SZ_1M), SZ_1M, RW, &e), 0);
+    EXPECT_STR(check_through_2(), "hw_walk_mismatch");
+}
+
+TEST(mmu_maps_the_page_before_the_first)
+{
+    setup();
+    paddr_t pa = frames(2, PG);
+    map_both(VA, pa + PG, PG);
+    map_in_2(VA - PG, pa, PG);
+    EXPECT_STR(check_through_2(), "hw_neighbour_mapped");
+}
+
+TEST(mmu_maps_the_page_after_the_last)
+{
+    setup();
+    paddr_t pa = frames(2, PG);
+    map_both(VA, pa, PG);
+    map_in_2(VA + PG, pa + PG, PG);
+    EXPECT_STR(check_through_2(), "hw_neighbour_mapped");
+}
+
+/* Pages at VA and VA + 4 pages, a gap of three between. */
+TEST(mmu_maps_the_page_after_one_before_a_gap)
+{
+    setup();
+    paddr_t pa = frames(3, PG);
+    map_both(VA, pa, PG);
+    map_both(VA + 4 * PG, pa + PG, PG);
+    map_in_2(VA + PG, pa + 2 * PG, PG);
+    EXPECT_STR(check_through_2(), "hw_neighbour_mapped");
+}
+
+TEST(mmu_maps_the_page_before_one_after_a_gap)
+{
+    setup();
+    paddr_t pa = frames(3, PG);
+    map_both(VA, pa, PG);
+    map_both(VA + 4 * PG, pa + PG, PG);
+    map_in_2(VA + 3 * PG, pa + 2 * PG, PG);
+    EXPECT_STR(check_through_2(), "hw_neighbour_mapped");
+}
+
+/* A page in the middle of the gap is no neighbour: not looked at. */
+TEST(mmu_maps_a_page_inside_a_gap)
+{
+    setup();
+    paddr_t pa = frames(3, PG);
+    map_both(VA, pa, PG);
+    map_both(VA + 4 * PG, pa + PG, PG);
+    map_in_2(VA + 2 * PG, pa + 2 * PG, PG);
+    EXPECT_STR(check_through_2(), "ok");
+}
+
+int main(void)
+{
+    RUN(same_tables_agree);
+    RUN(mmu_misses_a_page);
+    RUN(mmu_misses_the_second_page_of_a_table);
+    RUN(mmu_maps_another_frame);
+    RUN(mmu_maps_read_only);
+    RUN(mmu_misses_a_section_after_a_table);
+    RUN(mmu_maps_the_page_before_the_first);
+    RUN(mmu_maps_the_page_after_the_last);
+    RUN(mmu_maps_the_page_after_one_before_a_gap);
+    RUN(mmu_maps_the_page_before_one_after_a_gap);
+    RUN(mmu_maps_a_page_inside_a_gap);
+    return unit_report();
+}
