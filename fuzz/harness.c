@@ -136,17 +136,30 @@ static struct {
     u32 cleared;                     /* 1 MiB regions the op unmapped pages in */
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
     vaddr_t probe_kva;               /* a kernel VA that must fault */
-    bool seed_ok;                    /* the op may go through seed 001's API */
+    bool seed_ok;                    /* the op may go through a seed's C API */
+    bool seed_alt;                   /* ... the other seed's, where two have one */
+    bool seed_reply;                 /* the call's result was put as a reply */
     u32  seed;                       /* SEED_*: this request does */
     u32  sa[4];                      /* its arguments */
+    char sym_seed[120];              /* the call, for the script */
 } h;
 
-/* Seed 001 (root.system.paging, kernel/mm/seed_api.h) has no protocol
- * command: the op calls the C API and the model judges it as it judges
- * the request it maps to exactly (map_single_page = map1, map_range = map,
- * unmap_range = unmap, but AddressNotMapped when nothing was mapped). The
- * script says `# seed_api: call -> result` and then that request. */
-enum { SEED_NONE, SEED_MAP1, SEED_MAP, SEED_UNMAP };
+/* The seed documents' C APIs (kernel/mm/seed_api.h, physmap.h) have no
+ * protocol command: with bit 7 of its CPU byte an op calls the C API and
+ * the model judges it as it judges the request it maps to exactly:
+ *   seed 001  map_single_page = map1, map_range = map, unmap_single_page =
+ *             unmap1, unmap_range = unmap (but AddressNotMapped when
+ *             nothing was mapped);
+ *   seed 004  (bit 6 too) mem_vmap_map = map, mem_vmap_translate =
+ *             translate (a miss = NOT_MAPPED) on the current space;
+ *   seed 000  the physmap map(PhysicalMapRequest) and unmap = physmap
+ *             map / unmap (physmap_map, physmap_unmap).
+ * Where the request's reply has keys the model reads, the call's results
+ * are put as that reply (seed_reply: the same keys from the C result;
+ * unmap_single_page's page from mmu_frame_get_address, seed 003, before
+ * it). The script says `# seed_api: call -> result` and then the request. */
+enum { SEED_NONE, SEED_MAP1, SEED_MAP, SEED_UNMAP, SEED_UNMAP1, SEED_VMAP_MAP,
+       SEED_VMAP_TRANSLATE, SEED_PHYSMAP_MAP, SEED_PHYSMAP_UNMAP };
 
 /* ---- findings ------------------------------------------------------------- */
 
@@ -388,8 +401,8 @@ static u32 key(const char *key_name)
 
 static void want_key(const char *k, u32 v)
 {
-    if (h.seed)
-        return;                       /* a C call: no reply keys */
+    if (h.seed && !h.seed_reply)
+        return;                       /* a C call without reply keys */
     u32 got = key(k);
     if (got != v)
         finding("reply", "%s=0x%x, the model says 0x%x", k, got, v);
@@ -440,6 +453,78 @@ static void fingerprint(struct fp *f)
     }
 }
 
+/* ---- the seeds' C calls ----------------------------------------------------- */
+
+/* Puts a reply line (seed_reply) for the keys the model reads. */
+static void seed_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void seed_reply(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fz_out_clear();
+    fz_con.out_len = (u32)vsnprintf(fz_con.out, FZ_OUT_MAX, fmt, ap);
+    va_end(ap);
+    h.seed_reply = true;
+}
+
+/* Calls the C API h.seed names with h.sa[]; its result code. */
+static int seed_call(void)
+{
+    MemVmap cur = { vm_as_current() };
+    struct physmap_result pr;
+    paddr_t frame, pa;
+    u32 size, refs;
+    bool miss;
+    int rc;
+    const u32 *a = h.sa;
+    char *n = h.sym_seed;
+    const u32 cap = sizeof h.sym_seed;
+
+    switch (h.seed) {
+    case SEED_MAP1:
+        snprintf(n, cap, "map_single_page(0x%x, 0x%x, 0x%x, 0x%x)", a[0], a[1], a[2], a[3]);
+        return map_single_page(a[0], a[1], a[2], a[3]);
+    case SEED_MAP:
+        snprintf(n, cap, "map_range(0x%x, 0x%x, 0x%x, 0x%x)", a[0], a[1], a[2], a[3]);
+        return map_range(a[0], a[1], a[2], a[3]);
+    case SEED_UNMAP:
+        snprintf(n, cap, "unmap_range(0x%x, 0x%x)", a[1], a[2]);
+        return unmap_range(a[1], a[2]);
+    case SEED_VMAP_MAP:
+        snprintf(n, cap, "mem_vmap_map(as %u, 0x%x, 0x%x, 0x%x, 0x%x)", cur.as, a[0], a[1],
+                 a[2], a[3]);
+        return mem_vmap_map(&cur, a[0], a[1], a[2], a[3]);
+    case SEED_UNMAP1:
+        snprintf(n, cap, "unmap_single_page(0x%x)", a[1]);
+        if (mmu_frame_get_address(cur.as, a[1], &frame, &size))
+            return unmap_single_page(a[1]);
+        rc = unmap_single_page(a[1]);
+        if (!rc)
+            seed_reply("ok va=0x%x pa=0x%x size=0x%x\n", a[1] & ~(size - 1), frame, size);
+        return rc;
+    case SEED_VMAP_TRANSLATE:
+        snprintf(n, cap, "mem_vmap_translate(as %u, 0x%x)", cur.as, a[1]);
+        pa = mem_vmap_translate(&cur, a[1], &miss);
+        if (miss)
+            return E_NOT_MAPPED;
+        seed_reply("ok pa=0x%x\n", pa);
+        return 0;
+    case SEED_PHYSMAP_MAP:
+        snprintf(n, cap, "physmap map(PhysicalMapRequest 0x%x 0x%x 0x%x)", a[0], a[2], a[3]);
+        rc = physmap_map(a[0], a[2], a[3], &pr);
+        if (!rc)
+            seed_reply("ok virt=0x%x page_base=0x%x size=0x%x refs=%u new=%u grown=%u\n",
+                       pr.virt, pr.page_base, pr.size, pr.refs, pr.is_new, pr.grown);
+        return rc;
+    default:                          /* SEED_PHYSMAP_UNMAP */
+        snprintf(n, cap, "physmap unmap(0x%x)", a[1]);
+        rc = physmap_unmap(a[1], &refs);
+        if (!rc)
+            seed_reply("ok refs=%u\n", refs);
+        return rc;
+    }
+}
+
 /* ---- running one request ---------------------------------------------------- */
 
 #define ERR(e) (1u << (u32)-(e))
@@ -459,21 +544,9 @@ static int run_request(bool ok_ok, u32 errs)
     memcpy(line, h.line, h.ln + 1);   /* cmd_dispatch splits its line in place */
     int rc;
     if (h.seed) {
-        static const char *const nm[] = { "", "map_single_page", "map_range", "unmap_range" };
-        if (h.seed == SEED_MAP1)
-            rc = map_single_page(h.sa[0], h.sa[1], h.sa[2], h.sa[3]);
-        else if (h.seed == SEED_MAP)
-            rc = map_range(h.sa[0], h.sa[1], h.sa[2], h.sa[3]);
-        else
-            rc = unmap_range(h.sa[1], h.sa[2]);
-        if (h.print) {
-            if (h.seed == SEED_UNMAP)
-                printf("# seed_api: unmap_range(0x%x, 0x%x) -> %s\n", h.sa[1], h.sa[2],
-                       rc ? err_name(rc) : "ok");
-            else
-                printf("# seed_api: %s(0x%x, 0x%x, 0x%x, 0x%x) -> %s\n", nm[h.seed], h.sa[0],
-                       h.sa[1], h.sa[2], h.sa[3], rc ? err_name(rc) : "ok");
-        }
+        rc = seed_call();
+        if (h.print)
+            printf("# seed_api: %s -> %s\n", h.sym_seed, rc ? err_name(rc) : "ok");
     } else {
         cmd_dispatch(line);
         if (!fz_con.out_len)
@@ -1082,7 +1155,7 @@ static void op_map(const struct op *o, bool one)
         want_pa("pa", pa);
     }
     if (h.seed_ok) {
-        h.seed = one ? SEED_MAP1 : SEED_MAP;
+        h.seed = h.seed_alt && !one ? SEED_VMAP_MAP : one ? SEED_MAP1 : SEED_MAP;
         h.sa[0] = pa; h.sa[1] = va; h.sa[2] = len; h.sa[3] = attrs;
     }
     int rc = run_request(!errs || (pinned_any && len >= SZ_1M && !(errs & ~ERR(E_ALREADY_MAPPED))), errs);
@@ -1152,6 +1225,10 @@ static void op_unmap1(const struct op *o)
         errs |= ERR(E_NOT_MAPPED);
     else if (p->attrs & ATTR_LOCK)
         errs |= ERR(E_BUSY);
+    if (h.seed_ok && !(p->mapped && (p->attrs & ATTR_INTERRUPT))) {
+        h.seed = SEED_UNMAP1;        /* an interrupt page has no frame to name */
+        h.sa[1] = va;
+    }
     int rc = run_request(!errs, errs);
     h.tva = ALIGN_DOWN(va, PAGE_SIZE);
     h.tlen = PAGE_SIZE;
@@ -1632,6 +1709,10 @@ static void op_translate(const struct op *o)
     if (!hw) {
         if (p->mapped)
             want_pa("pa", p->pa + (va & 0xfff));
+        if (h.seed_ok && !(p->mapped && (p->attrs & ATTR_INTERRUPT))) {
+            h.seed = SEED_VMAP_TRANSLATE;   /* an interrupt page: a miss there */
+            h.sa[1] = va;
+        }
         int rc = run_request(p->mapped, ERR(E_NOT_MAPPED));
         if (!rc)
             want_key("pa", (p->attrs & ATTR_INTERRUPT) ? 0 : p->pa + (va & 0xfff));
@@ -1828,6 +1909,10 @@ static void op_physmap(const struct op *o)
         rq_kva(virt);
         if (w)
             want_hex("refs", w->refs - 1);
+        if (h.seed_ok) {
+            h.seed = SEED_PHYSMAP_UNMAP;
+            h.sa[1] = virt;
+        }
         int rc = run_request(w != 0, ERR(E_NOT_MAPPED));
         if (rc)
             return;
@@ -1912,6 +1997,10 @@ static void op_physmap(const struct op *o)
         }
         if (!found)
             errs |= ERR(E_NO_SPACE);
+    }
+    if (h.seed_ok) {                  /* seed 000's map(PhysicalMapRequest) */
+        h.seed = SEED_PHYSMAP_MAP;
+        h.sa[0] = pa; h.sa[2] = len; h.sa[3] = attrs;
     }
     int rc = run_request(!errs, errs);
     if (rc)
@@ -2050,7 +2139,9 @@ static void step(const struct op *o)
     h.probe_kva = 0;
     m.cpu = (o->cpu & 0x7fu) % FZ_CPUS;
     h.seed_ok = o->cpu & 0x80;
+    h.seed_alt = o->cpu & 0x40;
     h.seed = SEED_NONE;
+    h.seed_reply = false;
     m.cur = m.ccur[m.cpu];
     sim_set_cpu(m.cpu);                /* the harness's own reads: this CPU's view */
     u32 gen0 = asid_generation();

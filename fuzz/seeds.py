@@ -158,6 +158,17 @@ SEEDS = {
                         on(0x81, peek(0x410)), on(0x80, unmap(0x400, 1)), on(0x80, unmap(0x400, 1)),
                         on(0x81, unmap(0x410, 1)), peek(0x410), op(PT, c=0x300),
                         on(0x80, unmap(0x300, 4))],
+    # seed 001's unmap_single_page, seed 004's mem_vmap_map and
+    # mem_vmap_translate (CPU byte bits 7 and 6), seed 000's physmap
+    # map(PhysicalMapRequest) and unmap (bit 7), judged as the requests
+    "seed_api_vmap_physmap": [alloc(0, 4), on(0xc0, map_pages(0x400, 0, 2)),
+                              on(0xc0, map_pages(0x400, 0, 1)), on(0x80, op(TRANSLATE, c=0x401, d=0x123)),
+                              on(0x80, op(TRANSLATE, c=0x402)), on(0x80, op(UNMAP1, c=0x401)),
+                              on(0x80, op(UNMAP1, c=0x401)), peek(0x400),
+                              on(0x80, op(PHYSMAP, b=0, d=0xfff, e=0)),
+                              on(0x80, op(PHYSMAP, b=0, d=0x7ff, e=0x100)), op(KPEEK, b=0x80),
+                              on(0x80, op(PHYSMAP, a=1, c=0)), on(0x80, op(PHYSMAP, a=1, c=0)),
+                              on(0x80, op(PHYSMAP, a=1, b=0x80, e=3))],
     # an interrupt marker alone in its region's L2: the fault walk caches
     # the L1 descriptor, and unmapping the marker notes no page, so only
     # the table's own note drops that walk-cache entry before the free
