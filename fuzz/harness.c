@@ -52,6 +52,7 @@
 #include "fuzz_console.h"
 #include "kspace.h"
 #include "mm.h"
+#include "out.h"
 #include "pmm.h"
 #include "seed_api.h"
 #include "sim_priv.h"
@@ -548,6 +549,7 @@ static int run_request(bool ok_ok, u32 errs)
         if (h.print)
             printf("# seed_api: %s -> %s\n", h.sym_seed, rc ? err_name(rc) : "ok");
     } else {
+        why_reset();                  /* as kmain does before each line */
         cmd_dispatch(line);
         if (!fz_con.out_len)
             finding("reply", "no reply");
@@ -1147,7 +1149,9 @@ static void op_map(const struct op *o, bool one)
     /* a 1M section over a region whose (empty) L2 `pt map` pinned: either */
     bool pinned_any = false;
     for (vaddr_t r = base >> 20; r <= (base + len - 1) >> 20; r++)
-        pinned_any |= m.pinned[m.cur][r] != 0;
+        for (u32 as = 1; as < NAS; as++)    /* a global one: in every space */
+            pinned_any |= m.live[as] && (as == m.cur || (attrs & ATTR_GLOBAL)) &&
+                          m.pinned[as][r] != 0;
     if (pinned_any && len >= SZ_1M)
         errs |= ERR(E_ALREADY_MAPPED);
     if (!errs) {

@@ -169,6 +169,13 @@ SEEDS = {
                               on(0x80, op(PHYSMAP, b=0, d=0x7ff, e=0x100)), op(KPEEK, b=0x80),
                               on(0x80, op(PHYSMAP, a=1, c=0)), on(0x80, op(PHYSMAP, a=1, c=0)),
                               on(0x80, op(PHYSMAP, a=1, b=0x80, e=3))],
+    # a global 1M section goes into every space: an empty L2 that `pt map`
+    # left in another space's region refuses it (ALREADY_MAPPED), as one in
+    # the space's own does
+    "global_section_over_pinned_l2": [op(PT, c=0x0), op(AS, a=0), op(AS, a=1, c=2),
+                                      map1(0x0, 2, GLOBAL), map1(0x0, 2), op(AS, a=1, c=1),
+                                      map1(0x0, 2, GLOBAL), op(PT, a=1, c=0x0),
+                                      map1(0x0, 2, GLOBAL), peek(0x0)],
     # an interrupt marker alone in its region's L2: the fault walk caches
     # the L1 descriptor, and unmapping the marker notes no page, so only
     # the table's own note drops that walk-cache entry before the free
