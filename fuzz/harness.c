@@ -134,7 +134,8 @@ static struct {
     char sym[400];  u32 sn;          /* the request as the script says it */
     char want[300]; u32 wn;          /* `# want` keys */
     char bind[8];
-    u32 cleared;                     /* 1 MiB regions the op unmapped pages in */
+    u32 cleared[NAS];                /* 1 MiB regions the op unmapped pages in,
+                                        per space (a global page: in all) */
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
     vaddr_t probe_kva;               /* a kernel VA that must fault */
     bool seed_ok;                    /* the op may go through a seed's C API */
@@ -620,7 +621,7 @@ static void page_clear(u32 as, vaddr_t va)
 {
     struct mpage *p = mp(as, va);
     if (p->mapped) {
-        h.cleared |= 1u << (va >> 20);
+        h.cleared[as] |= 1u << (va >> 20);
         m.rcnt[as][va >> 20]--;
         m.nglob[as] -= !!(p->attrs & ATTR_GLOBAL);
     }
@@ -785,11 +786,19 @@ static bool next_mapped(u32 as, u32 *i)
 
 /* After an unmap: an L2 it left empty is freed, so a pinned one goes too
  * (one the unmap removed nothing from stays). */
-static void unpin_empty(u32 as, vaddr_t va, u32 len)
+static void unpin_empty_in(u32 as, vaddr_t va, u32 len)
 {
     for (vaddr_t r = va >> 20; r <= (va + len - 1) >> 20 && r < NREG; r++)
-        if ((h.cleared & (1u << r)) && region_empty(as, r))
+        if ((h.cleared[as] & (1u << r)) && region_empty(as, r))
             m.pinned[as][r] = 0;
+}
+
+/* ... in every space: an unmap of a global page empties its L2 in all. */
+static void unpin_empty(vaddr_t va, u32 len)
+{
+    for (u32 as = 1; as < NAS; as++)
+        if (m.live[as])
+            unpin_empty_in(as, va, len);
 }
 
 /* ---- field decoding ----------------------------------------------------------- */
@@ -1215,7 +1224,7 @@ static void op_unmap(const struct op *o)
     want_key("unmapped", bytes);
     for (u32 off = 0; off < len; off += PAGE_SIZE)
         gpage_clear(va + off);
-    unpin_empty(m.cur, va, len);
+    unpin_empty(va, len);
 }
 
 static void op_unmap1(const struct op *o)
@@ -1251,7 +1260,7 @@ static void op_unmap1(const struct op *o)
     }
     h.tva = base;
     h.tlen = size;
-    unpin_empty(m.cur, base, size);
+    unpin_empty(base, size);
 }
 
 static void op_protect(const struct op *o)
@@ -1340,6 +1349,7 @@ static void op_pt(const struct op *o)
     for (u32 off = 0; off < SZ_1M; off += PAGE_SIZE)
         gpage_clear(ALIGN_DOWN(va, SZ_1M) + off);
     m.pinned[m.cur][r] = 0;
+    unpin_empty(ALIGN_DOWN(va, SZ_1M), SZ_1M);   /* global pages: the others' */
 }
 
 /* True if the allocator's own page records hold a free run of count
@@ -2138,7 +2148,7 @@ static void step(const struct op *o)
     h.tva = 0;
     h.tlen = 0;
     h.opname = 0;
-    h.cleared = 0;
+    memset(h.cleared, 0, sizeof h.cleared);
     h.probe_set = false;
     h.probe_kva = 0;
     m.cpu = (o->cpu & 0x7fu) % FZ_CPUS;

@@ -176,6 +176,12 @@ SEEDS = {
                                       map1(0x0, 2, GLOBAL), map1(0x0, 2), op(AS, a=1, c=1),
                                       map1(0x0, 2, GLOBAL), op(PT, a=1, c=0x0),
                                       map1(0x0, 2, GLOBAL), peek(0x0)],
+    # a global page lands in the empty L2 `pt map` left in space 1; its
+    # unmap from space 2 empties and frees that table too
+    "global_unmap_frees_pinned_l2": [op(PT, c=0x0), op(AS, a=0), op(AS, a=1, c=2),
+                                     map_dev(0x0, 1, GLOBAL), unmap(0x0, 1), op(AS, a=1, c=1),
+                                     op(PT, a=1, c=0x0), map1(0x0, 2, GLOBAL),
+                                     op(PT, a=1, c=0x0)],
     # an interrupt marker alone in its region's L2: the fault walk caches
     # the L1 descriptor, and unmapping the marker notes no page, so only
     # the table's own note drops that walk-cache entry before the free

@@ -47,6 +47,7 @@ BUILD = REPO_ROOT / "build"
 READY_ELF = BUILD / "bench" / "ready.elf"
 EMPTY_HARNESS = BUILD / "fuzz" / "empty_afl"     # fuzz/empty.c (mk/fuzz.mk)
 FUZZ_HARNESS = BUILD / "fuzz" / "harness_afl"
+FUZZ_TARGET = 0.4       # op harness execs/s over the empty harness's
 CORE_BIN = BUILD / "host" / "bench_core"
 DEFAULT_BASELINE = REPO_ROOT / "ci" / "bench-baseline.json"
 
@@ -352,9 +353,13 @@ def bench_fuzz(reps: int, secs: int) -> list[dict]:
         em.append(_afl_rate(EMPTY_HARNESS, secs))
         fz.append(_afl_rate(FUZZ_HARNESS, secs))
     ratios = [a / b for a, b in zip(fz, em)]
-    return [figure("fuzz", _median(fz), _median(em), "execs/s", INFO, None,
+    # Issue 7's 30,000 execs/s per core, as a share of the floor: the empty
+    # harness does 60-79k execs/s pinned to one core on these machines, so
+    # 30k is 0.4 of it.
+    return [figure("fuzz", _median(fz), _median(em), "execs/s", GE, FUZZ_TARGET,
                    ratio=_median(ratios), secs=secs, reps=reps,
-                   note="one core each; no target given: reported")]
+                   note="op harness on the seed corpus vs the empty harness, "
+                        "each pinned to one core with afl-fuzz")]
 
 
 # -------------------------------------------------------------- make test
@@ -418,7 +423,7 @@ def run(args: argparse.Namespace) -> dict:
         ("core", "host core vs store floor", lambda: bench_core(3 if not args.quick else 1)),
         ("pt", "page-table memory", lambda: bench_pt_memory("host") + bench_pt_memory("qemu")),
         ("fuzz", "fuzz execs/s vs empty harness",
-         lambda: bench_fuzz(1 if args.quick else 2, 3 if args.quick else 5)),
+         lambda: bench_fuzz(1 if args.quick else 2, 8 if args.quick else 15)),
     ]
     if args.test_time:
         only.add("test")
