@@ -1382,9 +1382,10 @@ static void op_pmm_alloc(const struct op *o)
     bool fires = pend && pend <= count;
     bool room = free_run(count, align);
     int rc = run_request(!fires, (fires || !room) ? ERR(E_NO_MEMORY) : 0);
-    if (!fires && pend && pmm_fail_pending() != pend - count)
-        finding("reply", "pmm alloc %u with failure pending in %u left %u pending",
-                count, pend, pmm_fail_pending());
+    /* every page handed out counts once: none when no run was found */
+    if (!fires && pend && pmm_fail_pending() != (rc ? pend : pend - count))
+        finding("reply", "pmm alloc %u (%s) with failure pending in %u left %u pending",
+                count, rc ? "refused" : "done", pend, pmm_fail_pending());
     if (rc)
         return;
     paddr_t pa = key("pa");

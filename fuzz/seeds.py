@@ -182,6 +182,12 @@ SEEDS = {
                                      map_dev(0x0, 1, GLOBAL), unmap(0x0, 1), op(AS, a=1, c=1),
                                      op(PT, a=1, c=0x0), map1(0x0, 2, GLOBAL),
                                      op(PT, a=1, c=0x0)],
+    # a pmm alloc that finds no aligned run hands out nothing: the pending
+    # injected failure keeps its count (PROTOCOL: every page handed out
+    # counts once)
+    "fail_nomem_refused_alloc": [op(ALLOC, a=6, b=8, c=1), op(ALLOC, a=6, b=8, c=2),
+                                 op(ALLOC, a=6, b=8, c=3), op(FAIL, a=9),
+                                 op(ALLOC, a=6, b=8, c=4), op(ALLOC, a=0, c=5), op(FAIL, a=0)],
     # an interrupt marker alone in its region's L2: the fault walk caches
     # the L1 descriptor, and unmapping the marker notes no page, so only
     # the table's own note drops that walk-cache entry before the free
