@@ -269,6 +269,17 @@ def fuzz_layer(tree: Path, secs: int):
         return False, dt, f"no crash in {secs}s (build {build:.0f}s)"
     rc, _, out = run(["build/host/fuzz_replay", str(found)], tree, 60)
     why = next((l for l in out.splitlines() if l.startswith("# FINDING")), "crash")
+    # A crash that the unmutated build finds too is not the mutant's: a bug
+    # of the harness's model or of the core. It kills nothing; it is kept.
+    rc0, _, out0 = run([str(ROOT / "build/host/fuzz_replay"), str(found)], ROOT, 60)
+    if rc0 != 0:
+        keep = ROOT / "build/mutant-false" / f"{tree.name}--{found.name.replace(',', '_')}"
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(found, keep)
+        why0 = next((l for l in out0.splitlines() if l.startswith("# FINDING")), "crash")
+        print(f"mutants: WARNING: {tree.name}: AFL++'s crash reproduces without the mutant "
+              f"(kept as {keep}): {why0}", flush=True)
+        return False, dt, f"false crash (reproduces unmutated, {keep.name}): {why0}"
     return True, dt, f"afl: {why}"
 
 

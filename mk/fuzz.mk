@@ -109,5 +109,5 @@ fuzz-triage: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl all
 fuzz-bench: $(HOSTB)/fuzz_replay $(FUZZ_DIR)/harness_afl $(FUZZ_DIR)/harness_afl_cpus1 $(FUZZ_DIR)/empty_afl
 	@bash fuzz/bench.sh
 
-mutants: mutants-unit
+mutants: mutants-unit $(HOSTB)/fuzz_replay
 	$(PYTHON) fuzz/mutants.py $(if $(MUTANTS),--only $(MUTANTS)) $(MUTANT_ARGS)

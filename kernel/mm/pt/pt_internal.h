@@ -94,7 +94,8 @@ static inline bool l1_walk_load(struct l1_walk *w)
          l1_walk_load(&w); w.v = w.next)
 
 /* First non-zero entry of t in [i, lim), or lim: runs of empty entries
- * (most of every L1 and L2) are passed eight at a time by word compares. */
+ * (most of every L1 and L2) are passed 32 or eight at a time by word
+ * compares. */
 u32 next_nz(const u32 *t, u32 i, u32 lim);
 /* Where an L1 walk at an empty entry w->idx goes next: the region of the
  * next non-zero entry, or the walk's end. */

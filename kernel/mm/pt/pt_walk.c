@@ -40,9 +40,8 @@ int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e)
 
 /* See pt_internal.h. Empty entries, most of every L1 and L2, are passed
  * 32 at a time (a 128-byte block: one OR of 16 words), then eight at a
- * time (tables are 1K-aligned, so t + i is
- * 8-byte aligned when i is even; a zero entry is PK_NONE, nothing to
- * check). */
+ * time (tables are 1K-aligned, so t + i is 8-byte aligned when i is even;
+ * a zero entry is PK_NONE, nothing to check). */
 typedef u64 __attribute__((may_alias)) u64a;
 u32 next_nz(const u32 *t, u32 i, u32 lim)
 {
