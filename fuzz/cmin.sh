@@ -5,7 +5,9 @@
 set -euo pipefail
 bin=${1:?harness}
 out=${FUZZ_OUT:-fuzz/out}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+# afl-cmin refuses to work in /tmp: the inputs are gathered beside the output
+tmp=$(mktemp -d "$out/cmin-in.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
 cp fuzz/corpus/ops/* "$tmp"/
 for q in "$out"/*/queue; do cp "$q"/id* "$tmp"/ 2>/dev/null || true; done
 rm -rf "$out/cmin"
