@@ -571,6 +571,13 @@ static int run_request(bool ok_ok, u32 errs)
             printf("%s   # want unmapped=0x0\n", h.sym);   /* the request: ok, nothing */
             goto printed;
         }
+        if (rc == E_NO_MEMORY && !fired && ok_ok) {
+            /* RAM ran out in the harness's 4 MiB: a bigger target may
+             * have room, so the script takes either answer */
+            printf("%s%s%s   # either ok or err NO_MEMORY (the harness's %u MiB ran out)\n",
+                   h.bind, eq, h.sym, FZ_RAM >> 20);
+            goto printed;
+        }
         u32 e2 = errs & ~ERR(E_NO_MEMORY);
         int one = 0;
         for (int c = 1; c <= 14; c++)

@@ -145,12 +145,10 @@ static int word_loop(vaddr_t va, u32 len, u32 val, u32 *sum, struct arch_fault *
         enum resolution r = tries++ < GROW_RETRIES ? resolve(f) : RES_FAULT;
         if (r == RES_FAULT)
             return E_FAULT;
-        if (r == RES_EMULATED) {   /* load gives 0, store dropped: so
-                                      for every word of the page */
-            u32 n = (PAGE_SIZE - (va & (PAGE_SIZE - 1))) / 4;
-            n = n < left ? n : left;
-            va += 4 * n;
-            left -= n;
+        if (r == RES_EMULATED) {   /* load gives 0, store dropped; each
+                                      word is an access with its event */
+            va += 4;
+            left--;
             tries = 0;
         }
     }
