@@ -326,7 +326,7 @@ def _afl_rate(binary: Path, secs: int, corpus: Path = SEED_CORPUS) -> float:
     out = Path(tempfile.mkdtemp(prefix="vmk-bench-afl-"))
     # No AFL_SKIP_BIN_CHECK, not even "0": set at all, afl-fuzz skips the
     # binary's signatures, so persistent mode and shared-memory input are
-    # off (5.3k execs/s for the empty harness instead of 53k, measured).
+    # off (5.3k execs/s for the empty harness instead of 48-55k, measured).
     env = dict(os.environ, AFL_SKIP_CPUFREQ="1", AFL_NO_UI="1", AFL_NO_AFFINITY="1",
                AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1")
     env.pop("AFL_SKIP_BIN_CHECK", None)
