@@ -61,7 +61,7 @@ $(FUZZ_DIR)/harness_asan: $(FUZZ_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(FUZZ_CC) $(FUZZ_FLAGS) -fno-sanitize-recover=all $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
-$(FUZZ_DIR)/harness_line_afl: $(FUZZ_LSRC) $(FUZZ_SIM) fuzz/fuzz_console.h $(HDRS)
+$(FUZZ_DIR)/harness_line_afl: $(FUZZ_LSRC) $(FUZZ_SIM) fuzz/fuzz_console.h fuzz/instrument.deny $(HDRS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_LSRC) $(FUZZ_SIM) -o $@
