@@ -52,7 +52,6 @@
 #include "fuzz_console.h"
 #include "kspace.h"
 #include "mm.h"
-#include "out.h"
 #include "pmm.h"
 #include "seed_api.h"
 #include "sim_priv.h"
@@ -464,8 +463,9 @@ static void seed_reply(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fz_out_clear();
-    fz_con.out_len = (u32)vsnprintf(fz_con.out, FZ_OUT_MAX, fmt, ap);
+    int n = vsnprintf(fz_con.out, FZ_OUT_MAX, fmt, ap);
     va_end(ap);
+    fz_con.out_len = n < 0 ? 0 : (u32)n < FZ_OUT_MAX ? (u32)n : FZ_OUT_MAX - 1;
     h.seed_reply = true;
 }
 
@@ -550,7 +550,6 @@ static int run_request(bool ok_ok, u32 errs)
         if (h.print)
             printf("# seed_api: %s -> %s\n", h.sym_seed, rc ? err_name(rc) : "ok");
     } else {
-        why_reset();                  /* as kmain does before each line */
         cmd_dispatch(line);
         if (!fz_con.out_len)
             finding("reply", "no reply");

@@ -22,6 +22,7 @@ void cmd_dispatch(char *line)
 {
     struct request rq;
     struct args a;
+    why_reset();                      /* a request starts with no reason */
     parse_tokens(line, &rq);
     if (rq.argc == 0)
         return;                       /* no tokens: no reply */

@@ -41,7 +41,8 @@ void out_err_begin(int code);
  * The reason of the next err line (PROTOCOL 1.1: ` -- <text>` saying what
  * was wrong). Whoever finds the error says why, piece by piece; out_end()
  * of an err line writes it, or a sentence for the code when nobody did.
- * why_reset() starts each request with none.
+ * why_reset() starts each request with none (cmd_dispatch calls it, and
+ * the line reader before its own errors).
  */
 void why_reset(void);
 void why(const char *s);

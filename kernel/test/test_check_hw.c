@@ -49,17 +49,16 @@ static void setup(void)
     EXPECT_EQ(id, 2);
 }
 
-static void map_both(vaddr_t va, paddr_t pa, u32 len)
+static void map_in(u32 id, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
 {
     u32 e;
-    EXPECT_EQ(vm_map_in(1, va, pa, len, RW, &e), 0);
-    EXPECT_EQ(vm_map_in(2, va, pa, len, RW, &e), 0);
+    EXPECT_EQ(vm_map_in(id, va, pa, len, attrs, &e), 0);
 }
 
-static void map_in_2(vaddr_t va, paddr_t pa, u32 len)
+static void map_both(vaddr_t va, paddr_t pa, u32 len)
 {
-    u32 e;
-    EXPECT_EQ(vm_map_in(2, va, pa, len, RW, &e), 0);
+    map_in(1, va, pa, len, RW);
+    map_in(2, va, pa, len, RW);
 }
 
 /* check's verdict with the MMU walking space 2's tables for space 1. */
@@ -85,41 +84,37 @@ TEST(same_tables_agree)
 
 TEST(mmu_misses_a_page)
 {
-    u32 e;
     setup();
-    EXPECT_EQ(vm_map_in(1, VA, frames(1, PG), PG, RW, &e), 0);
+    map_in(1, VA, frames(1, PG), PG, RW);
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
 /* Two pages of one table: the walk reaches the second. */
 TEST(mmu_misses_the_second_page_of_a_table)
 {
-    u32 e;
     setup();
     paddr_t pa = frames(2, PG);
     map_both(VA, pa, PG);
-    EXPECT_EQ(vm_map_in(1, VA + 4 * PG, pa + PG, PG, RW, &e), 0);
+    map_in(1, VA + 4 * PG, pa + PG, PG, RW);
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
 /* The MMU maps the page to another frame, or with other permissions. */
 TEST(mmu_maps_another_frame)
 {
-    u32 e;
     setup();
     paddr_t pa = frames(2, PG);
-    EXPECT_EQ(vm_map_in(1, VA, pa, PG, RW, &e), 0);
-    EXPECT_EQ(vm_map_in(2, VA, pa + PG, PG, RW, &e), 0);
+    map_in(1, VA, pa, PG, RW);
+    map_in(2, VA, pa + PG, PG, RW);
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
 TEST(mmu_maps_read_only)
 {
-    u32 e;
     setup();
     paddr_t pa = frames(1, PG);
-    EXPECT_EQ(vm_map_in(1, VA, pa, PG, RW, &e), 0);
-    EXPECT_EQ(vm_map_in(2, VA, pa, PG, ATTR_READ, &e), 0);
+    map_in(1, VA, pa, PG, RW);
+    map_in(2, VA, pa, PG, ATTR_READ);
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
@@ -127,10 +122,9 @@ TEST(mmu_maps_read_only)
  * (the section is after the last table pt_for_each's counts promise). */
 TEST(mmu_misses_a_section_after_a_table)
 {
-    u32 e;
     setup();
     map_both(VA, frames(1, PG), PG);
-    EXPECT_EQ(vm_map_in(1, SEC, frames(256, SZ_1M), SZ_1M, RW, &e), 0);
+    map_in(1, SEC, frames(256, SZ_1M), SZ_1M, RW);
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
@@ -139,7 +133,7 @@ TEST(mmu_maps_the_page_before_the_first)
     setup();
     paddr_t pa = frames(2, PG);
     map_both(VA, pa + PG, PG);
-    map_in_2(VA - PG, pa, PG);
+    map_in(2, VA - PG, pa, PG, RW);
     EXPECT_STR(check_through_2(), "hw_neighbour_mapped");
 }
 
@@ -148,7 +142,7 @@ TEST(mmu_maps_the_page_after_the_last)
     setup();
     paddr_t pa = frames(2, PG);
     map_both(VA, pa, PG);
-    map_in_2(VA + PG, pa + PG, PG);
+    map_in(2, VA + PG, pa + PG, PG, RW);
     EXPECT_STR(check_through_2(), "hw_neighbour_mapped");
 }
 
@@ -160,7 +154,7 @@ static const char *gap_with_mmu_page(u32 k)
     paddr_t pa = frames(3, PG);
     map_both(VA, pa, PG);
     map_both(VA + 4 * PG, pa + PG, PG);
-    map_in_2(VA + k * PG, pa + 2 * PG, PG);
+    map_in(2, VA + k * PG, pa + 2 * PG, PG, RW);
     return check_through_2();
 }
 
