@@ -247,38 +247,75 @@ int vg_copy(struct pt_root *dst, u32 dst_id, const struct pt_root *src,
 
 /* ---- check ----------------------------------------------------------------- */
 
-struct same_ctx {
-    const struct pt_root *other;
-    u32 id, other_id;
+/* The check compares the spaces a chunk at a time: the first space's
+ * next VG_CHUNK global pages are gathered, then every other space's
+ * global pages over the same VAs must be those, in order (no more, no
+ * fewer). One walk per space and chunk, no lookup per page. */
+#define VG_CHUNK 32u
+
+struct gpage { vaddr_t va; paddr_t pa; u32 size, attrs, sw; };
+
+struct gather {
+    struct gpage p[VG_CHUNK];
+    u32 n;             /* gathered (first space), or matched (the others) */
+    u32 want;          /* the others: how many the first space has */
+    u32 id;            /* the space being walked, for its swattrs */
+    bool compare;
+    vaddr_t stop;      /* gathering: the page that did not fit */
 };
 
-/* A global page of one space must be the very same page in the other. */
-static int same_visit(const struct pt_entry *e, void *p)
+static int gather_visit(const struct pt_entry *e, void *p)
 {
-    const struct same_ctx *c = p;
-    struct pt_entry o;
+    struct gather *g = p;
+    const struct gpage *q;
 
     if (!(e->attrs & ATTR_GLOBAL))
         return 0;
-    if (pt_walk(c->other, e->va, &o) || o.va != e->va || o.pa != e->pa ||
-        o.size != e->size || o.attrs != e->attrs ||
-        swattr_get(c->id, e->va) != swattr_get(c->other_id, e->va))
+    if (!g->compare) {
+        if (g->n == VG_CHUNK) {
+            g->stop = e->va;             /* the chunk ends before it */
+            return 1;
+        }
+        g->p[g->n++] = (struct gpage){ e->va, e->pa, e->size, e->attrs,
+                                       swattr_get(g->id, e->va) };
+        return 0;
+    }
+    if (g->n == g->want)
+        return E_CORRUPT;                /* global here, not in the first */
+    q = &g->p[g->n++];
+    if (q->va != e->va || q->pa != e->pa || q->size != e->size ||
+        q->attrs != e->attrs || q->sw != swattr_get(g->id, e->va))
         return E_CORRUPT;
     return 0;
 }
 
-/* See vm_global.h. */
+/* See vm_global.h. A page of another space that reaches across a
+ * chunk's end differs from the first space's page there, so chunks
+ * need no overlap. */
 int vg_check(const struct vg_set *all, const char **what)
 {
-    for (u32 i = 1; i < all->n; i++) {
-        const struct pt_root *t = all->root[0], *y = all->root[i];
-        struct same_ctx ty = { y, all->id[0], all->id[i] };
-        struct same_ctx yt = { t, all->id[i], all->id[0] };
-        if (pt_for_each(t, t->lo, t->hi, same_visit, &ty) ||
-            pt_for_each(y, y->lo, y->hi, same_visit, &yt)) {
-            *what = "global_mismatch";
-            return E_CORRUPT;
+    const struct pt_root *t = all->root[0];
+    u64 top = t->hi ? t->hi : 0x100000000ull;
+    struct gather g;
+
+    for (u64 a = t->lo; all->n > 1 && a < top;) {
+        g.n = 0;
+        g.compare = false;
+        g.id = all->id[0];
+        u64 end = pt_for_each(t, (vaddr_t)a, (vaddr_t)top, gather_visit, &g)
+                  ? g.stop : top;
+        g.want = g.n;
+        g.compare = true;
+        for (u32 i = 1; i < all->n; i++) {
+            g.n = 0;
+            g.id = all->id[i];
+            if (pt_for_each(all->root[i], (vaddr_t)a, (vaddr_t)end, gather_visit, &g) ||
+                g.n != g.want) {
+                *what = "global_mismatch";
+                return E_CORRUPT;
+            }
         }
+        a = end;
     }
     return 0;
 }

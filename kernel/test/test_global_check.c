@@ -105,11 +105,31 @@ TEST(global_page_of_another_frame)
     EXPECT(!strcmp(check_what(), "ok"));
 }
 
+/* More global pages than vg_check gathers at once (32): a mismatch at the
+ * 41st is still found. */
+TEST(global_mismatch_past_the_first_chunk)
+{
+    paddr_t pa = 0;
+    u32 e;
+    vaddr_t va = 0x00800000u;
+
+    setup();
+    EXPECT_EQ(pmm_alloc(48, PAGE_SIZE, PG_FRAME, &pa), 0);
+    EXPECT_EQ(vm_map(va, pa, 48 * PAGE_SIZE, RW | ATTR_GLOBAL, &e), 0);
+    EXPECT(!strcmp(check_what(), "ok"));
+    u32 *d = l2_entry(2, va + 40 * PAGE_SIZE), old = *d;
+    *d = old | L2_NG;
+    EXPECT(!strcmp(check_what(), "global_mismatch"));
+    *d = old;
+    EXPECT(!strcmp(check_what(), "ok"));
+}
+
 int main(void)
 {
     RUN(global_page_is_shared_and_not_remappable);
     RUN(global_in_one_space_private_in_another);
     RUN(global_only_in_one_space);
     RUN(global_page_of_another_frame);
+    RUN(global_mismatch_past_the_first_chunk);
     return unit_report();
 }
