@@ -44,9 +44,16 @@ static void heap_release(vaddr_t from, vaddr_t to)
     }
 }
 
-/* Maps fresh pages over [from, to); on failure releases what it mapped. */
+/* Maps fresh pages over [from, to); on failure releases what it mapped.
+ * A growth by more pages than are free fails before it maps any: mapping
+ * thousands only to give them back would end the same way. */
 static int heap_back(vaddr_t from, vaddr_t to)
 {
+    struct pmm_stats s;
+
+    pmm_stats(&s);
+    if ((to - from) / PAGE_SIZE > s.free)
+        return E_NO_MEMORY;
     for (vaddr_t va = from; va < to; va += PAGE_SIZE) {
         paddr_t pa;
         int rc = pmm_alloc(1, PAGE_SIZE, PG_HEAP, &pa);

@@ -23,7 +23,8 @@ void heap_init(void);
  * a fresh PG_HEAP page; *top = the new top. Allocates those pages (and L2
  * tables); flushes only when undoing a failed growth.
  *   E_NO_SPACE   the top would pass the MMIO floor (or bytes overflow)
- *   E_NO_MEMORY  no block slot for the new space, or pages run out
+ *   E_NO_MEMORY  no block slot for the new space, or pages run out (more
+ *                pages than are free: before any is mapped)
  * Nothing changed on error. */
 int heap_grow(u32 bytes, vaddr_t *top);
 /* Moves the top down by bytes (rounded up to pages), giving the pages
