@@ -91,7 +91,7 @@ struct mpage { u32 pa; u16 attrs; u8 mapped; u8 pad; };
 struct slot  { paddr_t pa; u32 pages; };
 struct blk   { vaddr_t ptr; u32 size; u32 name; };
 struct win   { bool live; paddr_t lo; u32 pages; vaddr_t base; u32 attrs, refs; u32 name; vaddr_t virt0; };
-struct cpage { u32 w[1024]; u32 known[32]; };
+struct cpage { u32 w[1024]; u32 known[32]; u32 held[32]; };   /* known and not held: 0 */
 
 static struct {
     struct mpage pg[NAS][WIN_PAGES];
@@ -697,6 +697,7 @@ static struct cpage *cpage_get(u32 i, bool make)
         return 0;
     struct cpage *c = &m.cpool[m.cused];
     memset(c->known, 0, sizeof c->known);
+    memset(c->held, 0, sizeof c->held);
     m.cslot[i] = (u16)(++m.cused);
     touch_frame(i);
     return c;
@@ -711,6 +712,7 @@ static void mem_write(paddr_t pa, u32 v)
     u32 w = (pa & 0xfff) >> 2;
     c->w[w] = v;
     c->known[w >> 5] |= 1u << (w & 31);
+    c->held[w >> 5] |= 1u << (w & 31);
 }
 
 static bool mem_read(paddr_t pa, u32 *v)
@@ -721,7 +723,7 @@ static bool mem_read(paddr_t pa, u32 *v)
     u32 w = (pa & 0xfff) >> 2;
     if (!c || !(c->known[w >> 5] & (1u << (w & 31))))
         return false;
-    *v = c->w[w];
+    *v = (c->held[w >> 5] & (1u << (w & 31))) ? c->w[w] : 0;
     return true;
 }
 
@@ -731,8 +733,8 @@ static void mem_zero_page(paddr_t pa)
         return;
     struct cpage *c = cpage_get(ram_idx(pa), true);
     if (!c) return;
-    memset(c->w, 0, sizeof c->w);
-    memset(c->known, 0xff, sizeof c->known);
+    memset(c->known, 0xff, sizeof c->known);     /* all zero: none held */
+    memset(c->held, 0, sizeof c->held);
 }
 
 /* The frames a mapping may point at: device space, or allocated frames. */
@@ -1518,12 +1520,15 @@ static void op_as(const struct op *o)
         if (nid == 0 || nid >= NAS || m.live[nid])
             finding("reply", "as new gave id %u (live or beyond the model)", nid);
         m.live[nid] = true;
-        /* 1.1: the new space has every global user mapping */
+        /* 1.1: the new space has every global user mapping, which every
+         * live space has (the first with any is copied) */
         for (u32 src = 1; src < NAS; src++)
-            if (m.live[src] && src != nid && m.nglob[src])
+            if (m.live[src] && src != nid && m.nglob[src]) {
                 for (u32 i = 0; next_mapped(src, &i); i++)
                     if (m.pg[src][i].attrs & ATTR_GLOBAL)
                         page_set(nid, i << PAGE_SHIFT, m.pg[src][i].pa, m.pg[src][i].attrs);
+                break;
+            }
         return;
     }
     if (k == 1) {
