@@ -95,6 +95,7 @@ struct cpage { u32 w[1024]; u32 known[32]; u32 held[32]; };   /* known and not h
 
 static struct {
     struct mpage pg[NAS][WIN_PAGES];
+    u32  mbits[NAS][WIN_PAGES / 32]; /* pg[][].mapped as bits, for scans */
     u32  dirty[NAS];                 /* 1 MiB regions touched (bit i) */
     u16  rcnt[NAS][NREG];            /* mapped pages of each 1 MiB region */
     u32  nglob[NAS];                 /* global pages of each space */
@@ -630,6 +631,7 @@ static void page_clear(u32 as, vaddr_t va)
         h.cleared[as] |= 1u << (va >> 20);
         m.rcnt[as][va >> 20]--;
         m.nglob[as] -= !!(p->attrs & ATTR_GLOBAL);
+        m.mbits[as][va >> 17] &= ~(1u << ((va >> 12) & 31));
     }
     if (p->mapped && !(p->attrs & ATTR_INTERRUPT) && in_ram(p->pa)) {
         m.fmap[ram_idx(p->pa)]--;
@@ -648,23 +650,60 @@ static void page_set(u32 as, vaddr_t va, paddr_t pa, u32 attrs)
     m.dirty[as] |= 1u << (va >> 20);
     m.rcnt[as][va >> 20]++;
     m.nglob[as] += !!(attrs & ATTR_GLOBAL);
+    m.mbits[as][va >> 17] |= 1u << ((va >> 12) & 31);
     if (!(attrs & ATTR_INTERRUPT) && in_ram(pa)) {
         m.fmap[ram_idx(pa)]++;
         touch_frame(ram_idx(pa));
     }
 }
 
-/* PROTOCOL 1.1: a global user mapping is in every user address space;
- * a change of it from any of them is a change in all. */
-static void gpage_set(vaddr_t va, paddr_t pa, u32 attrs)
+static bool range_mapped(u32 as, vaddr_t va, u32 len);
+
+/* page_set over [va, va + len) (pages, inside the window): a range with
+ * nothing mapped in as, the common case, a word of bits and a region
+ * count at a time. */
+static void range_set(u32 as, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
 {
-    if (!(attrs & ATTR_GLOBAL)) {
-        page_set(m.cur, va, pa, attrs);
+    if (range_mapped(as, va, len)) {
+        for (u32 off = 0; off < len; off += PAGE_SIZE)
+            page_set(as, va + off, pa + off, attrs);
         return;
     }
+    bool intr = attrs & ATTR_INTERRUPT;
+    u32 i0 = va >> PAGE_SHIFT, n = len >> PAGE_SHIFT;
+    struct mpage *p = &m.pg[as][i0];
+    for (u32 k = 0; k < n; k++)
+        p[k] = (struct mpage){ intr ? 0 : pa + k * PAGE_SIZE, (u16)attrs, 1, 0 };
+    for (u32 i = i0; i < i0 + n;) {
+        u32 r = i >> 8, run = 256 - (i & 255);
+        run = run < i0 + n - i ? run : i0 + n - i;
+        m.rcnt[as][r] += (u16)run;
+        m.dirty[as] |= 1u << r;
+        i += run;
+    }
+    for (u32 i = i0; i < i0 + n;) {
+        u32 run = 32 - (i & 31);
+        run = run < i0 + n - i ? run : i0 + n - i;
+        m.mbits[as][i >> 5] |= (run == 32 ? ~0u : ((1u << run) - 1)) << (i & 31);
+        i += run;
+    }
+    m.nglob[as] += (attrs & ATTR_GLOBAL) ? n : 0;
+    if (!intr)
+        for (u32 k = 0; k < n; k++)
+            if (in_ram(pa + k * PAGE_SIZE)) {
+                m.fmap[ram_idx(pa + k * PAGE_SIZE)]++;
+                touch_frame(ram_idx(pa + k * PAGE_SIZE));
+            }
+}
+
+/* PROTOCOL 1.1: a global user mapping is in every user address space;
+ * a change of it from any of them is a change in all. */
+/* range_set in the current space, or (global) in every live one. */
+static void grange_set(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
+{
     for (u32 as = 1; as < NAS; as++)
-        if (m.live[as])
-            page_set(as, va, pa, attrs);
+        if (as == m.cur || (m.live[as] && (attrs & ATTR_GLOBAL)))
+            range_set(as, va, pa, len, attrs);
 }
 
 static void gpage_clear(vaddr_t va)
@@ -748,10 +787,32 @@ static bool pa_mappable(paddr_t pa, u32 len)
     return true;
 }
 
+/* Some page of [va, va + len) (page-aligned, inside the window) mapped in
+ * as: by the bits, 32 pages a word. */
+static bool range_mapped(u32 as, vaddr_t va, u32 len)
+{
+    u32 i = va >> PAGE_SHIFT, end = i + (len >> PAGE_SHIFT);
+    const u32 *b = m.mbits[as];
+    while (i < end) {
+        u32 w = b[i >> 5] >> (i & 31);
+        u32 n = 32 - (i & 31);
+        if (end - i < n) {
+            w &= (1u << (end - i)) - 1;
+            n = end - i;
+        }
+        if (w)
+            return true;
+        i += n;
+    }
+    return false;
+}
+
 static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *hole,
                              bool *intr, u32 *mapped_bytes)
 {
     bool any = false;
+    if (!locked && !hole && !intr && !mapped_bytes)
+        return range_mapped(as, va, len);
     if (locked) *locked = false;
     if (hole) *hole = false;
     if (intr) *intr = false;
@@ -779,17 +840,24 @@ static bool region_empty(u32 as, u32 r)
  * regions passed by their counts); false when there is none. */
 static bool next_mapped(u32 as, u32 *i)
 {
-    for (u32 k = *i; k < WIN_PAGES; k++) {
-        if (!(k & 255) && !m.rcnt[as][k >> 8]) {
-            k += 255;
-            continue;
-        }
-        if (m.pg[as][k].mapped) {
-            *i = k;
+    const u32 *b = m.mbits[as];
+    if (*i >= WIN_PAGES)
+        return false;
+    u32 wi = *i >> 5, w = b[wi] & (~0u << (*i & 31));
+    for (;;) {
+        if (w) {
+            *i = (wi << 5) | (u32)__builtin_ctz(w);
             return true;
         }
+        if (++wi == WIN_PAGES / 32)
+            return false;
+        if (!(wi & 7) && !m.rcnt[as][wi >> 3]) {
+            wi += 7;                     /* an empty 1 MiB region */
+            w = 0;
+            continue;
+        }
+        w = b[wi];
     }
-    return false;
 }
 
 /* After an unmap: an L2 it left empty is freed, so a pinned one goes too
@@ -1186,11 +1254,10 @@ static void op_map(const struct op *o, bool one)
         return;
     want_key("va", va);
     want_key("pa", (attrs & ATTR_INTERRUPT) ? 0 : pa);
-    for (u32 off = 0; off < len; off += PAGE_SIZE) {
-        gpage_set(va + off, pa + off, attrs);
-        if (!(attrs & (ATTR_UNINIT | ATTR_INTERRUPT)))
+    grange_set(va, pa, len, attrs);
+    if (!(attrs & (ATTR_UNINIT | ATTR_INTERRUPT)))
+        for (u32 off = 0; off < len; off += PAGE_SIZE)
             mem_zero_page(pa + off);
-    }
 }
 
 static void op_unmap(const struct op *o)
@@ -1230,8 +1297,9 @@ static void op_unmap(const struct op *o)
     if (rc)
         return;
     want_key("unmapped", bytes);
-    for (u32 off = 0; off < len; off += PAGE_SIZE)
-        gpage_clear(va + off);
+    /* the mapped pages of the current space: a global one is in all */
+    for (u32 i = va >> PAGE_SHIFT; next_mapped(m.cur, &i) && i < (va + len) >> PAGE_SHIFT; i++)
+        gpage_clear(i << PAGE_SHIFT);
     unpin_empty(va, len);
 }
 
@@ -1524,9 +1592,20 @@ static void op_as(const struct op *o)
          * live space has (the first with any is copied) */
         for (u32 src = 1; src < NAS; src++)
             if (m.live[src] && src != nid && m.nglob[src]) {
-                for (u32 i = 0; next_mapped(src, &i); i++)
-                    if (m.pg[src][i].attrs & ATTR_GLOBAL)
-                        page_set(nid, i << PAGE_SHIFT, m.pg[src][i].pa, m.pg[src][i].attrs);
+                /* runs of pages alike but for consecutive frames */
+                for (u32 i = 0; next_mapped(src, &i);) {
+                    const struct mpage *q = &m.pg[src][i];
+                    u32 n = 1;
+                    if (!(q->attrs & ATTR_GLOBAL)) {
+                        i++;
+                        continue;
+                    }
+                    while (i + n < WIN_PAGES && q[n].mapped && q[n].attrs == q->attrs &&
+                           q[n].pa == ((q->attrs & ATTR_INTERRUPT) ? 0 : q->pa + n * PAGE_SIZE))
+                        n++;
+                    range_set(nid, i << PAGE_SHIFT, q->pa, n << PAGE_SHIFT, q->attrs);
+                    i += n;
+                }
                 break;
             }
         return;
@@ -2228,8 +2307,10 @@ static void model_reset(void)
 {
     for (u32 as = 0; as < NAS; as++) {
         for (u32 r = 0; r < NREG; r++)
-            if (m.dirty[as] & (1u << r))
+            if (m.dirty[as] & (1u << r)) {
                 memset(&m.pg[as][r * 256], 0, 256 * sizeof(struct mpage));
+                memset(&m.mbits[as][r * 8], 0, 8 * sizeof(u32));
+            }
         m.dirty[as] = 0;
     }
     memset(m.rcnt, 0, sizeof m.rcnt);
