@@ -860,6 +860,14 @@ static bool next_mapped(u32 as, u32 *i)
     }
 }
 
+/* An unmap of [va, va + len) in the model: the mapped pages of the
+ * current space (a global one is in all). */
+static void clear_mapped(vaddr_t va, u32 len)
+{
+    for (u32 i = va >> PAGE_SHIFT; next_mapped(m.cur, &i) && i < (va + len) >> PAGE_SHIFT; i++)
+        gpage_clear(i << PAGE_SHIFT);
+}
+
 /* After an unmap: an L2 it left empty is freed, so a pinned one goes too
  * (one the unmap removed nothing from stays). */
 static void unpin_empty_in(u32 as, vaddr_t va, u32 len)
@@ -1306,9 +1314,7 @@ static void op_unmap(const struct op *o)
     if (rc)
         return;
     want_key("unmapped", bytes);
-    /* the mapped pages of the current space: a global one is in all */
-    for (u32 i = va >> PAGE_SHIFT; next_mapped(m.cur, &i) && i < (va + len) >> PAGE_SHIFT; i++)
-        gpage_clear(i << PAGE_SHIFT);
+    clear_mapped(va, len);
     unpin_empty(va, len);
 }
 
@@ -1431,8 +1437,7 @@ static void op_pt(const struct op *o)
     if (rc)
         return;
     want_key("unmapped", bytes);
-    for (u32 off = 0; off < SZ_1M; off += PAGE_SIZE)
-        gpage_clear(ALIGN_DOWN(va, SZ_1M) + off);
+    clear_mapped(ALIGN_DOWN(va, SZ_1M), SZ_1M);
     m.pinned[m.cur][r] = 0;
     unpin_empty(ALIGN_DOWN(va, SZ_1M), SZ_1M);   /* global pages: the others' */
 }
