@@ -139,6 +139,10 @@ MUTANTS = [
      "kernel/mm/kspace/heap.c",
      "if (!t || t->used || t->size < span)",
      "if (!t || t->size < span)"),
+    ("emulate-past-page", "fill/sum emulate an interrupt page's words past its end",
+     "kernel/mm/access.c",
+     "*left && *va != end;",
+     "*left;"),
 ]
 
 # The multi-CPU planted bugs (pytest/test_smp.py's), and the rollover that

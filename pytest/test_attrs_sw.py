@@ -157,6 +157,35 @@ def test_interrupt_pa_is_ignored_and_large_sizes_work(target):
     assert stats(s) == before
 
 
+def test_fill_and_sum_through_an_interrupt_page_between_ram_pages(target):
+    """Every word of the interrupt page is one event, in order, and the
+    words on both sides, in RAM, are stored and loaded: the emulation
+    stops where the page ends and where the request ends."""
+    s = target
+    before = stats(s)
+    pa = alloc(s, 2)
+    ok(s, f"map {hx(VA)} {hx(pa)} 4K read,write")
+    ok(s, f"map {hx(VA + PAGE)} 0 4K read,write,interrupt")
+    ok(s, f"map {hx(VA + 2 * PAGE)} {hx(pa + PAGE)} 4K read,write")
+    val = 0x01020304
+    r = ok(s, f"fill {hx(VA + PAGE - 8)} 0x10 {hx(val)}")   # ends inside it
+    assert [e.raw for e in r.events] == \
+        [f"! interrupt va={hx(VA + PAGE + i)} access=write" for i in (0, 4)]
+    r = ok(s, f"fill {hx(VA + 2 * PAGE - 8)} 0x10 {hx(val)}")   # leaves it
+    assert [e.raw for e in r.events] == \
+        [f"! interrupt va={hx(VA + 2 * PAGE - 8 + i)} access=write" for i in (0, 4)]
+    got = [ok(s, f"peek {hx(VA + off)}").int("val")
+           for off in (PAGE - 12, PAGE - 8, PAGE - 4, 2 * PAGE, 2 * PAGE + 4, 2 * PAGE + 8)]
+    assert got == [0, val, val, val, val, 0]
+    r = ok(s, f"sum {hx(VA + PAGE - 8)} {hx(PAGE + 16)}")
+    assert r.int("sum") == 4 * val
+    assert [(e.name, e.int("va"), e["access"]) for e in r.events] == \
+        [("interrupt", VA + PAGE + 4 * i, "read") for i in range(PAGE // 4)]
+    ok(s, f"unmap {hx(VA)} {hx(3 * PAGE)}")
+    free(s, pa, 2)
+    assert stats(s) == before
+
+
 # ---------------------------------------------------------------- growth
 
 def grow_event(r, va):

@@ -128,6 +128,20 @@ int access_poke(vaddr_t va, u32 val, bool user, struct arch_fault *f)
     return rc;
 }
 
+/* After the emulated word at *va (its event raised): the rest of its 4K
+ * page is the same interrupt page (a marker covers whole 4K pages, and
+ * nothing between two words of a request changes the tables), so each
+ * later word there would take the same abort: its event is raised
+ * without taking it. Moves *va and *left past the page's words. */
+static void emulate_page(struct arch_fault *f, vaddr_t *va, u32 *left)
+{
+    vaddr_t end = ALIGN_DOWN(*va, PAGE_SIZE) + PAGE_SIZE;
+    for (*va += 4, (*left)--; *left && *va != end; *va += 4, (*left)--) {
+        f->va = *va;
+        raise(&(struct access_event){ .kind = EV_INTERRUPT, .fault = *f });
+    }
+}
+
 /* Shared loop of fill and sum: runs op over the words from va, resolving
  * each abort and going on after an emulated word. */
 static int word_loop(vaddr_t va, u32 len, u32 val, u32 *sum, struct arch_fault *f)
@@ -147,8 +161,7 @@ static int word_loop(vaddr_t va, u32 len, u32 val, u32 *sum, struct arch_fault *
             return E_FAULT;
         if (r == RES_EMULATED) {   /* load gives 0, store dropped; each
                                       word is an access with its event */
-            va += 4;
-            left--;
+            emulate_page(f, &va, &left);
             tries = 0;
         }
     }
