@@ -175,6 +175,15 @@ TEST(ap_table)
             EXPECT_EQ(hw(page, user, write, NULL), pp);
         }
         EXPECT_EQ(ex(sec), grants[ap][0] ? 0 : 0xd);   /* fetch needs read */
+        /* arch_hw_access: the four verdicts at once, as the mask */
+        u32 mask = 0, fsr = 0x55;
+        paddr_t pa = 0;
+        for (u32 k = 0; k < 4; k++)
+            mask |= (u32)grants[ap][k] << k;
+        EXPECT_EQ(arch_hw_access(page + 0x10, &pa, &fsr), mask);
+        EXPECT_EQ(grants[ap][0] ? pa : fsr, grants[ap][0] ? FA + 0x10 : 0xf);
+        EXPECT_EQ(arch_hw_access(sec + 0x12344, &pa, &fsr), mask);
+        EXPECT_EQ(grants[ap][0] ? pa : fsr, grants[ap][0] ? F1M + 0x12344 : 0xd);
     }
 }
 
@@ -213,11 +222,17 @@ TEST(domains)
     EXPECT(flt.kind == FAULT_DATA && flt.access == ACCESS_WRITE);
     EXPECT_EQ(ex(0x00400000u), 0x9);
     EXPECT_EQ(hw(0x00001000u, false, false, NULL), 0xb);
+    u32 fsr = 0;
+    paddr_t pa = 0;
+    EXPECT_EQ(arch_hw_access(0x00001000u, &pa, &fsr), 0);   /* no access */
+    EXPECT_EQ(fsr, 0xb);
 
     sim_set_dacr(1u | 3u << 4);                         /* domain 2 manager */
     EXPECT_EQ(st(0x00400000u, 5, true), 0);             /* AP=000 ignored */
     EXPECT_EQ(get(F1M), 5);
     EXPECT_EQ(ex(0x00400000u), 0);                      /* XN ignored too */
+    EXPECT_EQ(arch_hw_access(0x00400010u, &pa, &fsr), 0xfu);
+    EXPECT_EQ(pa, F1M + 0x10);
     sim_set_dacr(1u | 2u << 4);                         /* 10: reserved */
     EXPECT_EQ(ld(0x00400000u, false, NULL), 0x9);
     sim_set_dacr(1u | 1u << 6);                         /* domain 3 client */

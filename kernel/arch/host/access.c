@@ -243,16 +243,12 @@ u32 arch_hw_access(vaddr_t va, paddr_t *pa, u32 *fsr)
             *fsr = fs;
         return 0;
     }
-    fs = sim_check(&x, ACCESS_READ, false);
-    if (!fs) {
-        m |= HW_PRIV_R;
+    m = sim_grants(&x);
+    if (m & HW_PRIV_R) {
         if (pa)
             *pa = x.pa + (va - x.va);
     } else if (fsr) {
-        *fsr = fs;
+        *fsr = sim_check(&x, ACCESS_READ, false);
     }
-    m |= sim_check(&x, ACCESS_WRITE, false) ? 0 : HW_PRIV_W;
-    m |= sim_check(&x, ACCESS_READ, true) ? 0 : HW_USER_R;
-    m |= sim_check(&x, ACCESS_WRITE, true) ? 0 : HW_USER_W;
     return m;
 }

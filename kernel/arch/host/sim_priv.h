@@ -124,6 +124,9 @@ u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x);
 /* walker.c: domain and permission check of an access (ACCESS_*) with
  * privilege user against x and the current DACR. 0 or a FS_* code. */
 u32 sim_check(const struct sim_xlat *x, u32 access, bool user);
+/* walker.c: the loads and stores sim_check allows on x, all four at once:
+ * a mask of arch.h's HW_PRIV_R/W and HW_USER_R/W. */
+u32 sim_grants(const struct sim_xlat *x);
 
 /* tlb.c: these four act on the running CPU's TLB and ASID. */
 /* tlb.c: the entry translating va under the current ASID, or NULL (a miss).

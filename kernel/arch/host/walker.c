@@ -127,8 +127,9 @@ u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x)
     }
 }
 
-/* What AP[2:0] grants with SCTLR.AFE = 0 (ARM ARM table B3-8). */
-enum { P_R = 1, P_W = 2, U_R = 4, U_W = 8 };
+/* What AP[2:0] grants with SCTLR.AFE = 0 (ARM ARM table B3-8); the bits
+ * are arch.h's HW_* (sim_grants returns them). */
+enum { P_R = HW_PRIV_R, P_W = HW_PRIV_W, U_R = HW_USER_R, U_W = HW_USER_W };
 static const u8 ap_grants[8] = {
     [0] = 0,                         /* no access */
     [1] = P_R | P_W,                 /* privileged only */
@@ -139,6 +140,16 @@ static const u8 ap_grants[8] = {
     [6] = P_R | U_R,                 /* read-only (deprecated encoding) */
     [7] = P_R | U_R,                 /* read-only */
 };
+
+/* See sim_priv.h. The same rules as sim_check, for loads and stores. */
+u32 sim_grants(const struct sim_xlat *x)
+{
+    u32 dom = FIELD(sim.dacr, 2 * x->domain + 1, 2 * x->domain);
+
+    if (dom == 0 || dom == 2)             /* no access; 10 is reserved */
+        return 0;
+    return dom == 3 ? (P_R | P_W | U_R | U_W) : ap_grants[x->ap];
+}
 
 /* See sim_priv.h. A fetch needs read permission and XN clear; a manager
  * domain skips every permission check, XN included (ARM ARM B3.7.2). */
