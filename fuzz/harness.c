@@ -133,7 +133,7 @@ static struct {
     char line[300]; u32 ln;          /* the request */
     char sym[400];  u32 sn;          /* the request as the script says it */
     char want[300]; u32 wn;          /* `# want` keys */
-    char bind[8];
+    char bind[12];
     u32 cleared[NAS];                /* 1 MiB regions the op unmapped pages in,
                                         per space (a global page: in all) */
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
@@ -209,6 +209,19 @@ static void fmt_hex(char *t, u32 v)
         sh -= 4;
     for (; sh >= 0; sh -= 4)
         *t++ = "0123456789abcdef"[(v >> sh) & 0xf];
+    *t = 0;
+}
+
+/* prefix (0 for none) and v in decimal, into t (room for 12). */
+static void fmt_dec(char *t, char prefix, u32 v)
+{
+    char d[10];
+    u32 n = 0;
+    if (prefix)
+        *t++ = prefix;
+    do d[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    while (n)
+        *t++ = d[--n];
     *t = 0;
 }
 
@@ -807,28 +820,26 @@ static bool range_mapped(u32 as, vaddr_t va, u32 len)
     return false;
 }
 
+static bool next_mapped(u32 as, u32 *i);
+
 static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *hole,
                              bool *intr, u32 *mapped_bytes)
 {
-    bool any = false;
     if (!locked && !hole && !intr && !mapped_bytes)
         return range_mapped(as, va, len);
     if (locked) *locked = false;
-    if (hole) *hole = false;
     if (intr) *intr = false;
-    if (mapped_bytes) *mapped_bytes = 0;
-    for (u32 off = 0; off < len; off += PAGE_SIZE) {
-        const struct mpage *p = mp(as, va + off);
-        if (p->mapped) {
-            any = true;
-            if (locked && (p->attrs & ATTR_LOCK)) *locked = true;
-            if (intr && (p->attrs & ATTR_INTERRUPT)) *intr = true;
-            if (mapped_bytes) *mapped_bytes += PAGE_SIZE;
-        } else if (hole) {
-            *hole = true;
-        }
+    /* the mapped pages only (the bitmap), counted: a hole is a page less */
+    u32 first = va >> PAGE_SHIFT, lim = first + (len + PAGE_SIZE - 1) / PAGE_SIZE, n = 0;
+    for (u32 i = first; next_mapped(as, &i) && i < lim; i++) {
+        const struct mpage *p = &m.pg[as][i];
+        n++;
+        if (locked && (p->attrs & ATTR_LOCK)) *locked = true;
+        if (intr && (p->attrs & ATTR_INTERRUPT)) *intr = true;
     }
-    return any;
+    if (hole) *hole = n < lim - first;
+    if (mapped_bytes) *mapped_bytes = n * PAGE_SIZE;
+    return n != 0;
 }
 
 static bool region_empty(u32 as, u32 r)
@@ -1465,10 +1476,10 @@ static void op_pmm_alloc(const struct op *o)
     u32 pend = pmm_fail_pending();
     rq_begin("pmm alloc", "pmm alloc");
     char t[16];
-    snprintf(t, sizeof t, "%u", count);
+    fmt_dec(t, 0, count);
     rq_word(t);
     rq_hex(align);
-    snprintf(h.bind, sizeof h.bind, "f%u", s);
+    fmt_dec(h.bind, 'f', s);
     bool fires = pend && pend <= count;
     bool room = free_run(count, align);
     int rc = run_request(!fires, (fires || !room) ? ERR(E_NO_MEMORY) : 0);
@@ -1533,7 +1544,7 @@ static void op_pmm_free(const struct op *o)
     rq_begin("pmm free", "pmm free");
     rq_pa(pa);
     char t[16];
-    snprintf(t, sizeof t, "%u", count);
+    fmt_dec(t, 0, count);
     rq_word(t);
     if (!errs) {
         for (u32 i = 0; i < count; i++) {
@@ -1978,7 +1989,7 @@ static void op_kmalloc(const struct op *o)
         return;
     u32 bytes = (o->b & 0x40) ? (u32)o->d + 1 : (u32)(o->d % 3000) + 1;
     rq_begin("kmalloc", "kmalloc");
-    snprintf(h.bind, sizeof h.bind, "k%u", m.names);
+    fmt_dec(h.bind, 'k', m.names);
     rq_hex(bytes);
     int rc = run_request(true, ERR(E_NO_SPACE));
     if (rc)
@@ -2056,7 +2067,7 @@ static void op_physmap(const struct op *o)
         pa = DEV_BASE + (o->e % 0x40000) * 4;
     u32 len = (o->d % 0x6000) + 1;
     rq_begin("physmap map", "physmap map");
-    snprintf(h.bind, sizeof h.bind, "w%u", m.names);
+    fmt_dec(h.bind, 'w', m.names);
     rq_pa(pa);
     rq_hex(len);
     if (!dflt)
