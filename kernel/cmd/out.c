@@ -28,10 +28,15 @@ static void tput(struct text *t, char c)
         t->buf[t->len++] = c;
 }
 
+/* s, as much as fits (the length kept in a local: a store through buf
+ * could alias it). */
 static void tputs(struct text *t, const char *s)
 {
-    while (*s)
-        tput(t, *s++);
+    u32 len = t->len, max = t->max;
+    char *b = t->buf;
+    while (*s && len < max)
+        b[len++] = *s++;
+    t->len = len;
 }
 
 /* n bytes of s (a reason into the line): room worked out once. */
@@ -48,24 +53,25 @@ static void tputn(struct text *t, const char *s, u32 n)
 
 static void tput_hex(struct text *t, u32 v)
 {
-    tputs(t, "0x");
+    char tmp[10] = { '0', 'x' };
+    u32 n = 2;
     int shift = 28;
     while (shift > 0 && ((v >> shift) & 0xf) == 0)
         shift -= 4;
     for (; shift >= 0; shift -= 4)
-        tput(t, "0123456789abcdef"[(v >> shift) & 0xf]);
+        tmp[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+    tputn(t, tmp, n);
 }
 
 static void tput_dec(struct text *t, u32 v)
 {
     char tmp[10];
-    int n = 0;
+    u32 n = 10;
     do {
-        tmp[n++] = (char)('0' + v % 10);
+        tmp[--n] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n)
-        tput(t, tmp[--n]);
+    tputn(t, tmp + n, 10 - n);
 }
 
 static void put(char c)          { tput(&out, c); }

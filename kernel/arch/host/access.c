@@ -139,35 +139,60 @@ int arch_store32(vaddr_t va, u32 val, bool user, struct arch_fault *f)
     return access32(&r, va, ACCESS_WRITE, user, &val, f);
 }
 
+/* The privileged word accesses of sum and fill, a 4K page at a time: the
+ * first word of each page is an access as access32 makes it (alignment,
+ * the run's translation, its fault); the page's other words are the run's
+ * hits on the same translation (counted as such), so they go straight to
+ * the frame: RAM, or device space for the whole page (RAM is whole
+ * pages). *done = words done before the fault, if any. */
+static int words32(vaddr_t va, u32 nwords, u32 access, u32 val, u32 *sum,
+                   u32 *done, struct arch_fault *f)
+{
+    struct run r = { 0 };
+    u32 i = 0;
+    int err = 0;
+
+    while (i < nwords) {
+        vaddr_t a = va + 4 * i;
+        u32 room = (SZ_4K - (a & (SZ_4K - 1))) / 4, k = nwords - i, v = val;
+        paddr_t pa;
+        u8 *p;
+
+        err = access32(&r, a, access, false, &v, f);
+        if (err)
+            break;
+        k = k < room ? k : room;
+        if (access == ACCESS_READ)
+            *sum += v;
+        sim.stats.tlb_hits += k - 1;
+        pa = r.pa | (a & (SZ_4K - 1));
+        p = sim_ram_ptr(pa, 4 * k);
+        for (u32 j = 1; p && j < k; j++) {
+            if (access == ACCESS_READ) {
+                memcpy(&v, p + 4 * j, 4);
+                *sum += v;
+            } else {
+                memcpy(p + 4 * j, &val, 4);
+            }
+        }
+        i += k;
+    }
+    *done = i;
+    return err;
+}
+
 /* See arch.h: privileged loads, stopping at the first fault. */
 int arch_sum32(vaddr_t va, u32 nwords, u32 *sum, u32 *done,
                struct arch_fault *f)
 {
-    struct run r = { 0 };
-    u32 i, v;
-    int err = 0;
-
-    for (i = 0; i < nwords && !err; i++) {
-        err = access32(&r, va + 4 * i, ACCESS_READ, false, &v, f);
-        if (!err)
-            *sum += v;
-    }
-    *done = err ? i - 1 : i;
-    return err;
+    return words32(va, nwords, ACCESS_READ, 0, sum, done, f);
 }
 
 /* See arch.h: privileged stores, stopping at the first fault. */
 int arch_fill32(vaddr_t va, u32 nwords, u32 val, u32 *done,
                 struct arch_fault *f)
 {
-    struct run r = { 0 };
-    u32 i;
-    int err = 0;
-
-    for (i = 0; i < nwords && !err; i++)
-        err = access32(&r, va + 4 * i, ACCESS_WRITE, false, &val, f);
-    *done = err ? i - 1 : i;
-    return err;
+    return words32(va, nwords, ACCESS_WRITE, val, NULL, done, f);
 }
 
 /* See arch.h. BLX to va: bit 0 selects Thumb and the fetch is at va & ~1;
