@@ -212,27 +212,56 @@ int vg_change(struct pt_root *x, const struct vg_set *others, enum vg_op op,
 
 /* ---- a new space ----------------------------------------------------------- */
 
+/* The global pages of src are entered in runs: pages of one size, one
+ * set of attributes (hardware and software), consecutive in VA and in PA
+ * (markers: in VA), each run one request of that page size, so that dst
+ * gets exactly src's pages. */
 struct copy_ctx {
     struct pt_root *dst;
     u32 dst_id, src_id;
+    bool open;
+    vaddr_t va;
+    paddr_t pa;
+    u32 len, size, attrs, sw;
 };
+
+static int copy_flush(struct copy_ctx *c)
+{
+    int rc;
+
+    if (!c->open)
+        return 0;
+    c->open = false;
+    if (c->sw && !swattr_can_set())
+        return E_NO_MEMORY;
+    rc = pt_map_multi(&c->dst, 1, c->va, c->pa, c->len, c->attrs, c->size, NULL);
+    if (rc)
+        return rc;
+    if (c->sw)
+        swattr_set(c->dst_id, c->va, c->va + c->len, c->sw);
+    return 0;
+}
 
 static int copy_visit(const struct pt_entry *e, void *p)
 {
     struct copy_ctx *c = p;
-    u32 sw = swattr_get(c->src_id, e->va);
+    u32 attrs = e->attrs & (ATTR_HW_MASK | ATTR_INTERRUPT), sw;
     int rc;
 
     if (!(e->attrs & ATTR_GLOBAL))
         return 0;
-    if (sw && !swattr_can_set())
-        return E_NO_MEMORY;
-    rc = pt_map1(c->dst, e->va, e->pa, e->size,
-                 e->attrs & (ATTR_HW_MASK | ATTR_INTERRUPT));
+    sw = swattr_get(c->src_id, e->va);
+    if (c->open && e->va == c->va + c->len && e->size == c->size &&
+        attrs == c->attrs && sw == c->sw &&
+        ((attrs & ATTR_INTERRUPT) || e->pa == c->pa + c->len)) {
+        c->len += e->size;
+        return 0;
+    }
+    rc = copy_flush(c);
     if (rc)
         return rc;
-    if (sw)
-        swattr_set(c->dst_id, e->va, e->va + e->size, sw);
+    *c = (struct copy_ctx){ c->dst, c->dst_id, c->src_id, true, e->va, e->pa,
+                            e->size, e->size, attrs, sw };
     return 0;
 }
 
@@ -240,9 +269,10 @@ static int copy_visit(const struct pt_entry *e, void *p)
 int vg_copy(struct pt_root *dst, u32 dst_id, const struct pt_root *src,
             u32 src_id)
 {
-    struct copy_ctx c = { dst, dst_id, src_id };
+    struct copy_ctx c = { dst, dst_id, src_id, false, 0, 0, 0, 0, 0, 0 };
+    int rc = pt_for_each(src, src->lo, src->hi, copy_visit, &c);
 
-    return pt_for_each(src, src->lo, src->hi, copy_visit, &c);
+    return rc ? rc : copy_flush(&c);
 }
 
 /* ---- check ----------------------------------------------------------------- */

@@ -124,6 +124,56 @@ TEST(global_mismatch_past_the_first_chunk)
     EXPECT(!strcmp(check_what(), "ok"));
 }
 
+/* A new space gets every global page of the current one as it is. The
+ * copy goes in runs (pages of one size and attributes, frames next to
+ * each other), so here is each way a run ends: a frame not next to the
+ * last one, other attributes, another software attribute, another size;
+ * and markers, which have no frame. */
+TEST(new_space_copies_each_global_page_as_it_is)
+{
+    const u32 G = RW | ATTR_GLOBAL;
+    vaddr_t va = 0x00800000u;
+    paddr_t pa = 0, big = 0;
+    struct pt_entry a, b;
+    u32 id;
+
+    setup();
+    EXPECT_EQ(pmm_alloc(8, PAGE_SIZE, PG_FRAME, &pa), 0);
+    EXPECT_EQ(pmm_alloc(32, SZ_64K, PG_FRAME, &big), 0);
+    EXPECT_EQ(vm_map1(va + 0x0000, pa + 0x0000, SZ_4K, G), 0);
+    EXPECT_EQ(vm_map1(va + 0x1000, pa + 0x1000, SZ_4K, G), 0);   /* same run */
+    EXPECT_EQ(vm_map1(va + 0x2000, pa + 0x3000, SZ_4K, G), 0);   /* a frame further */
+    EXPECT_EQ(vm_map1(va + 0x3000, pa + 0x4000, SZ_4K, ATTR_READ | ATTR_GLOBAL), 0);
+    EXPECT_EQ(vm_map1(va + 0x4000, pa + 0x5000, SZ_4K, ATTR_READ | ATTR_GLOBAL | ATTR_LOCK), 0);
+    EXPECT_EQ(vm_map1(va + 0x10000, big, SZ_64K, G), 0);
+    EXPECT_EQ(vm_map1(va + 0x20000, big + SZ_64K, SZ_4K, G), 0);  /* 4K after 64K */
+    EXPECT_EQ(vm_map1(va + 0x30000, 0, SZ_4K, G | ATTR_INTERRUPT), 0);
+    EXPECT_EQ(vm_map1(va + 0x31000, 0, SZ_4K, G | ATTR_INTERRUPT), 0);
+    EXPECT_EQ(vm_as_new(&id), 0);
+    EXPECT_EQ(id, 3);
+    for (vaddr_t v = va; v < va + 0x40000; v += PAGE_SIZE) {
+        int ra = vm_translate_in(1, v, &a), rb = vm_translate_in(id, v, &b);
+        EXPECT_EQ(rb, ra);
+        if (ra == 0 && rb == 0) {
+            EXPECT_EQ(b.va, a.va);
+            EXPECT_EQ(b.pa, a.pa);
+            EXPECT_EQ(b.size, a.size);
+            EXPECT_EQ(b.attrs, a.attrs);
+        }
+    }
+    EXPECT_EQ(vm_translate_in(id, va + 0x2000, &b), 0);
+    EXPECT_EQ(b.pa, pa + 0x3000);
+    EXPECT_EQ(vm_translate_in(id, va + 0x4000, &b), 0);
+    EXPECT(b.attrs & ATTR_LOCK);
+    EXPECT_EQ(vm_translate_in(id, va + 0x3000, &b), 0);
+    EXPECT(!(b.attrs & (ATTR_LOCK | ATTR_WRITE)));
+    EXPECT_EQ(vm_translate_in(id, va + 0x10000, &b), 0);
+    EXPECT_EQ(b.size, SZ_64K);
+    EXPECT_EQ(vm_translate_in(id, va + 0x31000, &b), 0);
+    EXPECT(b.attrs & ATTR_INTERRUPT);
+    EXPECT(!strcmp(check_what(), "ok"));
+}
+
 int main(void)
 {
     RUN(global_page_is_shared_and_not_remappable);
@@ -131,5 +181,6 @@ int main(void)
     RUN(global_only_in_one_space);
     RUN(global_page_of_another_frame);
     RUN(global_mismatch_past_the_first_chunk);
+    RUN(new_space_copies_each_global_page_as_it_is);
     return unit_report();
 }

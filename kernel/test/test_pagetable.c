@@ -110,6 +110,43 @@ TEST(map1_and_errors)
     expect_check();
 }
 
+/* pt_map_multi with a page size and a longer range: every page of that
+ * size, where pt_map would choose larger ones; all or nothing. */
+TEST(sized_ranges)
+{
+    struct pt_root *u = &U;
+    struct pmm_stats s0, s1;
+    u32 n = 0;
+    paddr_t l2;
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map_multi(&u, 1, 0x01000000, DEVPA, 2 * SZ_64K, DEV, SZ_4K, &n), 0);
+    EXPECT_EQ(n, 32);
+    EXPECT_EQ(walk(0x01000000).size, SZ_4K);
+    EXPECT_EQ(walk(0x0101f000).size, SZ_4K);
+    EXPECT_EQ(hw(0x0101f010), DEVPA + 0x1f010);
+    EXPECT_EQ(pt_map_multi(&u, 1, 0x02000000, DEVPA, 2 * MB, DEV, SZ_64K, &n), 0);
+    EXPECT_EQ(n, 512);
+    EXPECT_EQ(walk(0x021f0000).size, SZ_64K);
+    EXPECT_EQ(pt_map_multi(&u, 1, 0x04000000, DEVPA, 2 * MB, DEV, SZ_1M, &n), 0);
+    EXPECT_EQ(n, 2);
+    EXPECT_EQ(walk(0x04100000).size, SZ_1M);
+    EXPECT_EQ(hw(0x04100010), DEVPA + MB + 0x10);
+    /* a length that is not whole pages of the size; a table in the way of
+     * the second section: nothing mapped, nothing taken */
+    pmm_stats(&s0);
+    EXPECT_EQ(pt_map_multi(&u, 1, 0x05000000, DEVPA, SZ_64K + SZ_4K, DEV, SZ_64K, &n), E_ALIGN);
+    EXPECT_EQ(pt_map_multi(&u, 1, 0x05000000, DEVPA, 0, DEV, SZ_4K, &n), E_ALIGN);
+    EXPECT_EQ(pt_table_map(&U, 0x06100000, &l2), 0);
+    pmm_stats(&s1);
+    EXPECT_EQ(pt_map_multi(&u, 1, 0x06000000, DEVPA, 2 * MB, DEV, SZ_1M, &n), E_ALREADY_MAPPED);
+    EXPECT_EQ(walk(0x06000000).size, 0);
+    EXPECT_EQ(walk(0x05000000).size, 0);
+    pmm_stats(&s0);
+    EXPECT_EQ(s0.free, s1.free);
+    expect_check();
+}
+
 TEST(existing_table_breaks_big_pages)
 {
     paddr_t l2;
@@ -439,6 +476,7 @@ int main(void)
     RUN(kernel_table);
     RUN(size_choice);
     RUN(map1_and_errors);
+    RUN(sized_ranges);
     RUN(existing_table_breaks_big_pages);
     RUN(attributes);
     RUN(unmap_splits_and_restores);

@@ -118,7 +118,10 @@ int pt_map1(struct pt_root *r, vaddr_t va, paddr_t pa, u32 size, u32 attrs);
 /* The most roots pt_map_multi takes at once. */
 #define PT_MULTI_MAX 1024u
 
-/* pt_map (size 0) or pt_map1 (size = the page size) into n roots at once
+/* pt_map (size 0) or, with size a page size, pages of exactly that size
+ * over [va, va+len) (pt_map1 when len = size; E_ALIGN unless va, len and
+ * pa, unless interrupt, are multiples of size; E_ALREADY_MAPPED if an L2
+ * table is where a 1M/16M page would go), into n roots at once
  * (1 <= n <= PT_MULTI_MAX, all user roots or all kernel): every root is
  * checked first (E_ALREADY_MAPPED if anything is in the way in any of
  * them), the L2 tables of all are reserved, one frame reference per root

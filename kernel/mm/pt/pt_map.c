@@ -335,10 +335,9 @@ int pt_map_multi(struct pt_root *const *roots, u32 n, vaddr_t va, paddr_t pa,
             return E_BAD_ARG;
         if (pt_attrs_valid(attrs))
             return E_BAD_ARG;
-        if (!ALIGNED(va, size) ||
+        if (!ALIGNED(va, size) || len == 0 || !ALIGNED(len, size) ||
             (!(attrs & ATTR_INTERRUPT) && !ALIGNED(pa, size)))
             return E_ALIGN;
-        len = size;
     }
     rc = map_prepare(&m, roots[0], va, pa, len, attrs);
     if (rc)
