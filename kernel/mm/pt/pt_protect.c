@@ -27,7 +27,15 @@ static void each_page(struct pt_root *r, u64 va, u64 end, page_fn fn,
     }
 }
 
-struct prot_ctx { struct tlb_batch *b; u32 attrs; };
+/* bits: leaf_bits of the new attributes by size class (szc_of), worked
+ * out once per request instead of once per page. */
+struct prot_ctx { struct tlb_batch *b; u32 attrs; u32 bits[4]; };
+
+/* leaf_encode(size, pa, c->attrs) for a valid page. */
+static u32 prot_encode(const struct prot_ctx *c, u32 size, paddr_t pa)
+{
+    return (pa & ~(size - 1)) | c->bits[szc_of(size)];
+}
 
 /* Pass 1: markers take the new attributes at once; valid pages whose
  * descriptor changes are broken (pending) and noted for the flush. */
@@ -40,7 +48,7 @@ static void prot_break(u32 *p, u32 n, enum pt_kind k, vaddr_t va, void *ctx)
     KASSERT(leaf_decode(d, k, &size, &pa, &attrs));
     if (k == PK_MARK)
         x = mk_encode(size, c->attrs | ATTR_INTERRUPT);
-    else if (leaf_encode(size, pa, c->attrs) == d)
+    else if (prot_encode(c, size, pa) == d)
         return;
     else
         x = pend_encode(pa, size);
@@ -60,7 +68,7 @@ static void prot_make(u32 *p, u32 n, enum pt_kind k, vaddr_t va, void *ctx)
     (void)va;
     if (k != PK_PEND)
         return;
-    x = leaf_encode(size, *p & 0xfffff000u, c->attrs);
+    x = prot_encode(c, size, *p & 0xfffff000u);
     for (u32 i = 0; i < n; i++)
         p[i] = x;
     arch_pt_written(p, n * 4);
@@ -81,7 +89,7 @@ int pt_all_mapped(const struct pt_root *r, u64 va, u64 end)
 int pt_protect(struct pt_root *r, vaddr_t va, u32 len, u32 attrs)
 {
     struct tlb_batch b;
-    struct prot_ctx c = { &b, 0 };
+    struct prot_ctx c = { &b, 0, { 0 } };
     u64 end = (u64)va + len;
     int rc = pt_attrs_valid(attrs & ~ATTR_INTERRUPT);
 
@@ -91,6 +99,8 @@ int pt_protect(struct pt_root *r, vaddr_t va, u32 len, u32 attrs)
     if (rc)
         return rc;
     c.attrs = pt_norm_attrs(r, attrs & ATTR_HW_MASK);
+    for (u32 k = 0; k < 4; k++)
+        c.bits[k] = leaf_bits(size_of_szc(k), c.attrs);
     tlb_begin(&b, r);
     each_page(r, va, end, prot_break, &c);
     tlb_run(&b);
