@@ -395,14 +395,34 @@ static int reply_rc(const char *fl)
     finding("reply", "unknown error code");
 }
 
+/* The value of the first " key=" of the line: 0x-prefixed hex or decimal,
+ * as out.c writes them (by hand: this runs for every key of every reply). */
 static bool key_u32(const char *line, const char *key, u32 *v)
 {
-    size_t kl = strlen(key);
-    for (const char *p = line; *p && *p != '\n'; p++)
-        if (p > line && p[-1] == ' ' && !strncmp(p, key, kl) && p[kl] == '=') {
-            *v = (u32)strtoul(p + kl + 1, 0, 0);
-            return true;
+    for (const char *p = line; *p && *p != '\n'; p++) {
+        if (*p != ' ')
+            continue;
+        const char *q = p + 1, *k = key;
+        while (*k && *q == *k)
+            q++, k++;
+        if (*k || *q != '=')
+            continue;
+        u32 x = 0;
+        if (q[1] == '0' && q[2] == 'x') {
+            for (q += 3;; q++) {
+                u32 d = *q >= '0' && *q <= '9' ? (u32)(*q - '0') :
+                        *q >= 'a' && *q <= 'f' ? (u32)(*q - 'a' + 10) : 16;
+                if (d == 16)
+                    break;
+                x = x << 4 | d;
+            }
+        } else {
+            for (q++; *q >= '0' && *q <= '9'; q++)
+                x = x * 10 + (u32)(*q - '0');
         }
+        *v = x;
+        return true;
+    }
     return false;
 }
 
