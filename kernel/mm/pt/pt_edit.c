@@ -103,10 +103,11 @@ static inline void clear_leaf(struct clear_ctx *c, u32 *p, u32 n, enum pt_kind k
         frames_drop(c->fr, d & ~(size - 1), size);
         tlb_note_large(c->b, va, size, leaf_global(d, k));
     }
+    KASSERT(n == 1 || n == 16);
     if (n == 1)
         p[0] = 0;                        /* one store, not a fill loop */
     else
-        for (u32 i = 0; i < n; i++)
+        for (u32 i = 0; i < 16; i++)     /* a constant count: a few wide stores */
             p[i] = 0;
     *c->bytes += size;
 }
