@@ -52,6 +52,7 @@
 #include "fuzz_console.h"
 #include "kspace.h"
 #include "mm.h"
+#include "parse.h"
 #include "pmm.h"
 #include "seed_api.h"
 #include "sim_priv.h"
@@ -395,8 +396,10 @@ static int reply_rc(const char *fl)
     finding("reply", "unknown error code");
 }
 
-/* The value of the first " key=" of the line: 0x-prefixed hex or decimal,
- * as out.c writes them (by hand: this runs for every key of every reply). */
+/* The value of the first " key=" of the line, read by the command
+ * layer's own number parser (parse_u32: 0x hex or decimal); a value it
+ * refuses is a malformed reply. No strncmp/strtoul: this runs for every
+ * key of every reply. */
 static bool key_u32(const char *line, const char *key, u32 *v)
 {
     for (const char *p = line; *p && *p != '\n'; p++) {
@@ -407,20 +410,13 @@ static bool key_u32(const char *line, const char *key, u32 *v)
             q++, k++;
         if (*k || *q != '=')
             continue;
-        u32 x = 0;
-        if (q[1] == '0' && q[2] == 'x') {
-            for (q += 3;; q++) {
-                u32 d = *q >= '0' && *q <= '9' ? (u32)(*q - '0') :
-                        *q >= 'a' && *q <= 'f' ? (u32)(*q - 'a' + 10) : 16;
-                if (d == 16)
-                    break;
-                x = x << 4 | d;
-            }
-        } else {
-            for (q++; *q >= '0' && *q <= '9'; q++)
-                x = x * 10 + (u32)(*q - '0');
-        }
-        *v = x;
+        char tok[16];
+        u32 n = 0;
+        for (q++; *q && *q != ' ' && *q != '\n' && n < sizeof tok - 1; q++)
+            tok[n++] = *q;
+        tok[n] = 0;
+        if (parse_u32(tok, v))
+            finding("reply", "%s=%s is not a 32-bit number", key, tok);
         return true;
     }
     return false;

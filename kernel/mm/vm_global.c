@@ -260,8 +260,12 @@ static int copy_visit(const struct pt_entry *e, void *p)
     rc = copy_flush(c);
     if (rc)
         return rc;
-    *c = (struct copy_ctx){ c->dst, c->dst_id, c->src_id, true, e->va, e->pa,
-                            e->size, e->size, attrs, sw };
+    c->open = true;                      /* a new run: this page */
+    c->va = e->va;
+    c->pa = e->pa;
+    c->len = c->size = e->size;
+    c->attrs = attrs;
+    c->sw = sw;
     return 0;
 }
 
@@ -269,7 +273,7 @@ static int copy_visit(const struct pt_entry *e, void *p)
 int vg_copy(struct pt_root *dst, u32 dst_id, const struct pt_root *src,
             u32 src_id)
 {
-    struct copy_ctx c = { dst, dst_id, src_id, false, 0, 0, 0, 0, 0, 0 };
+    struct copy_ctx c = { .dst = dst, .dst_id = dst_id, .src_id = src_id };
     int rc = pt_for_each(src, src->lo, src->hi, copy_visit, &c);
 
     return rc ? rc : copy_flush(&c);
