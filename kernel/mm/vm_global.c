@@ -281,75 +281,43 @@ int vg_copy(struct pt_root *dst, u32 dst_id, const struct pt_root *src,
 
 /* ---- check ----------------------------------------------------------------- */
 
-/* The check compares the spaces a chunk at a time: the first space's
- * next VG_CHUNK global pages are gathered, then every other space's
- * global pages over the same VAs must be those, in order (no more, no
- * fewer). One walk per space and chunk, no lookup per page. */
-#define VG_CHUNK 32u
+/* The tables first: every other space against the first, descriptor for
+ * descriptor (pt_globals_differ). Then, if any space has software
+ * attributes, each global page's in every space: those of the first. */
+struct swcmp { const struct vg_set *all; };
 
-struct gpage { vaddr_t va; paddr_t pa; u32 size, attrs, sw; };
-
-struct gather {
-    struct gpage p[VG_CHUNK];
-    u32 n;             /* gathered (first space), or matched (the others) */
-    u32 want;          /* the others: how many the first space has */
-    u32 id;            /* the space being walked, for its swattrs */
-    bool compare;
-    vaddr_t stop;      /* gathering: the page that did not fit */
-};
-
-static int gather_visit(const struct pt_entry *e, void *p)
+static int sw_visit(const struct pt_entry *e, void *p)
 {
-    struct gather *g = p;
-    const struct gpage *q;
+    const struct vg_set *all = ((const struct swcmp *)p)->all;
+    u32 sw;
 
     if (!(e->attrs & ATTR_GLOBAL))
         return 0;
-    if (!g->compare) {
-        if (g->n == VG_CHUNK) {
-            g->stop = e->va;             /* the chunk ends before it */
-            return 1;
-        }
-        g->p[g->n++] = (struct gpage){ e->va, e->pa, e->size, e->attrs,
-                                       swattr_get(g->id, e->va) };
-        return 0;
-    }
-    if (g->n == g->want)
-        return E_CORRUPT;                /* global here, not in the first */
-    q = &g->p[g->n++];
-    if (q->va != e->va || q->pa != e->pa || q->size != e->size ||
-        q->attrs != e->attrs || q->sw != swattr_get(g->id, e->va))
-        return E_CORRUPT;
+    sw = swattr_get(all->id[0], e->va);
+    for (u32 i = 1; i < all->n; i++)
+        if (swattr_get(all->id[i], e->va) != sw)
+            return E_CORRUPT;
     return 0;
 }
 
-/* See vm_global.h. A page of another space that reaches across a
- * chunk's end differs from the first space's page there, so chunks
- * need no overlap. */
+/* See vm_global.h. */
 int vg_check(const struct vg_set *all, const char **what)
 {
     const struct pt_root *t = all->root[0];
-    u64 top = t->hi ? t->hi : 0x100000000ull;
-    struct gather g;
+    struct swcmp c = { all };
+    bool sw = false;
+    vaddr_t va;
 
-    for (u64 a = t->lo; all->n > 1 && a < top;) {
-        g.n = 0;
-        g.compare = false;
-        g.id = all->id[0];
-        u64 end = pt_for_each(t, (vaddr_t)a, (vaddr_t)top, gather_visit, &g)
-                  ? g.stop : top;
-        g.want = g.n;
-        g.compare = true;
-        for (u32 i = 1; i < all->n; i++) {
-            g.n = 0;
-            g.id = all->id[i];
-            if (pt_for_each(all->root[i], (vaddr_t)a, (vaddr_t)end, gather_visit, &g) ||
-                g.n != g.want) {
-                *what = "global_mismatch";
-                return E_CORRUPT;
-            }
+    for (u32 i = 1; i < all->n; i++)
+        if (pt_globals_differ(t, all->root[i], &va)) {
+            *what = "global_mismatch";
+            return E_CORRUPT;
         }
-        a = end;
+    for (u32 i = 0; all->n > 1 && i < all->n; i++)
+        sw = sw || swattr_any(all->id[i], 0, USER_TOP, ~0u);
+    if (sw && pt_for_each(t, t->lo, t->hi, sw_visit, &c)) {
+        *what = "global_mismatch";
+        return E_CORRUPT;
     }
     return 0;
 }

@@ -66,8 +66,9 @@ int vg_copy(struct pt_root *dst, u32 dst_id, const struct pt_root *src,
 
 /* `check`: every space of `all` holds exactly the global pages of the
  * first (VA, frame, size, attributes, software attributes), and no space
- * has a global page the first lacks. 0 or E_CORRUPT, *what =
- * "global_mismatch". */
+ * has a global page the first lacks. Their tables must pass pt_check
+ * (vm_check runs it first). 0 or E_CORRUPT, *what = "global_mismatch".
+ * Reads only. */
 int vg_check(const struct vg_set *all, const char **what);
 
 #endif

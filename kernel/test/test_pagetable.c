@@ -471,6 +471,43 @@ TEST(check_finds_corruption)
     expect_check();                             /* marks were cleared */
 }
 
+/* A 4K page's own rules: its RAM frame held (a frame, with a mapping
+ * reference; device space holds none), and global in the kernel's root.
+ * Each broken in turn: the 4K page read quickly and the 64K page read in
+ * full break them alike. */
+TEST(check_finds_a_frame_not_held_and_a_private_kernel_page)
+{
+    u32 t = 0, m = 0, *e;
+    const char *what = NULL;
+    paddr_t f;
+
+    setup(16u << 20);
+    EXPECT_EQ(pmm_alloc(16, SZ_64K, PG_FRAME, &f), 0);
+    EXPECT_EQ(pt_map(&U, 0x00200000, f + 0x80000, SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(pt_map(&U, 0x00300000, f, SZ_64K, RW, NULL), 0);
+    expect_check();
+    pmm_page(f + 0x80000)->mapcount = 0;       /* mapped, no reference */
+    EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
+    EXPECT(what && !strcmp(what, "frame_not_held"));
+    pmm_page(f + 0x80000)->mapcount = 1;
+    pmm_page(f + 0x80000)->use = PG_TABLE;     /* mapped, not a frame */
+    EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
+    EXPECT(what && !strcmp(what, "frame_not_held"));
+    pmm_page(f + 0x80000)->use = PG_FRAME;
+    pmm_page(f + SZ_4K)->mapcount = 0;         /* the 64K page's second */
+    EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
+    EXPECT(what && !strcmp(what, "frame_not_held"));
+    pmm_page(f + SZ_4K)->mapcount = 1;
+    expect_check();
+    /* the kernel's vector page made private */
+    e = ram32(ram32(K.l1)[VECTORS_VA >> 20] & ~0x3ffu) + ((VECTORS_VA >> 12) & 0xff);
+    *e |= 1u << 11;
+    EXPECT_EQ(pt_check(&K, &t, &m, &what), E_CORRUPT);
+    EXPECT(what && !strcmp(what, "kernel_not_global"));
+    *e &= ~(1u << 11);
+    expect_check();
+}
+
 int main(void)
 {
     RUN(kernel_table);
@@ -487,5 +524,6 @@ int main(void)
     RUN(frames_and_destroy);
     RUN(usage_and_for_each);
     RUN(check_finds_corruption);
+    RUN(check_finds_a_frame_not_held_and_a_private_kernel_page);
     return unit_report();
 }

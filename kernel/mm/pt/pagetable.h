@@ -179,6 +179,14 @@ int pt_table_map(struct pt_root *r, vaddr_t va, paddr_t *l2);
 /* True if an L2 table is under the 1M region holding va. */
 bool pt_has_table(const struct pt_root *r, vaddr_t va);
 
+/* True if a and b (two user roots: one span, tables that pt_check
+ * passes) disagree on a global page:
+ * one of them has a global page (a marker too) that the other does not
+ * have at the same VA with the same frame, size and attributes; *va = the
+ * first such 4K page. Reads only: no allocation, no flush. */
+bool pt_globals_differ(const struct pt_root *a, const struct pt_root *b,
+                       vaddr_t *va);
+
 /* Unmaps every page of the 1M region holding va and frees its L2 table.
  * E_NOT_MAPPED if no L2 table is there. *unmapped = bytes unmapped. */
 int pt_table_unmap(struct pt_root *r, vaddr_t va, u32 *unmapped);

@@ -113,6 +113,15 @@ int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
                     whole = false;
                 }
                 left -= whole ? n : 0;
+                u32 a;
+                if (k == PK_SMALL && (a = small_attrs(t[i])) != 0) {
+                    e = (struct pt_entry){ .va = va, .pa = t[i] & ~(SZ_4K - 1),
+                                          .size = SZ_4K, .attrs = a };
+                    int rc = fn(&e, ctx);   /* a 4K page: as pt_walk reads it */
+                    if (rc)
+                        return rc;
+                    continue;
+                }
                 if (!entry_of(t[i], k, va, &e))
                     continue;
                 int rc = fn(&e, ctx);
@@ -174,4 +183,87 @@ void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)
 bool pt_has_table(const struct pt_root *r, vaddr_t va)
 {
     return in_span(r, va) && l1_kind(l1_of(r)[l1_index(va)]) == PK_TABLE;
+}
+
+/* ---- the global pages of two roots ------------------------------------------ */
+
+/* First index in [i, lim) where x and y differ, or lim: runs of equal
+ * entries (most of two user L1s: empty, or the same global pages) are
+ * passed eight at a time (tables are 1K-aligned, as in next_nz). */
+static u32 next_ne(const u32 *x, const u32 *y, u32 i, u32 lim)
+{
+    for (; i < lim && (i & 7); i++)
+        if (x[i] != y[i])
+            return i;
+    while (i + 8 <= lim) {
+        const u64a *p = (const u64a *)(x + i), *q = (const u64a *)(y + i);
+        if ((p[0] ^ q[0]) | (p[1] ^ q[1]) | (p[2] ^ q[2]) | (p[3] ^ q[3]))
+            break;
+        i += 8;
+    }
+    for (; i < lim; i++)
+        if (x[i] != y[i])
+            return i;
+    return lim;
+}
+
+/* True if entry d of kind k is a well-formed global leaf (a marker too:
+ * what pt_for_each would visit with ATTR_GLOBAL). */
+static bool global_leaf(u32 d, enum pt_kind k)
+{
+    u32 size, attrs;
+    paddr_t pa;
+
+    if (k == PK_SMALL)
+        return small_attrs(d) & ATTR_GLOBAL;
+    return k != PK_NONE && k != PK_TABLE &&
+           leaf_decode(d, k, &size, &pa, &attrs) && (attrs & ATTR_GLOBAL);
+}
+
+/* global_leaf of an L2 entry of a table pt_check passed: a 4K or 64K
+ * page is global by its nG bit alone. */
+static bool l2_global(u32 d)
+{
+    if (d & 3u)
+        return !(d & L2_NG);
+    return d && global_leaf(d, l2_kind(d));
+}
+
+/* The first index of two L2 tables where a global leaf of one is not the
+ * same word in the other, or L2_ENTRIES. */
+static u32 l2_global_diff(const u32 *x, const u32 *y)
+{
+    for (u32 i = next_ne(x, y, 0, L2_ENTRIES); i < L2_ENTRIES;
+         i = next_ne(x, y, i + 1, L2_ENTRIES))
+        if (l2_global(x[i]) || l2_global(y[i]))
+            return i;
+    return L2_ENTRIES;
+}
+
+/* See pagetable.h. A descriptor holds a page's frame, size and attributes
+ * and nothing else (leaf_decode accepts only what re-encodes to it), so
+ * the same page is the same word: the roots are compared entry by entry,
+ * an L1 entry that is a table in one of them against the other's table
+ * (or an empty one). */
+bool pt_globals_differ(const struct pt_root *a, const struct pt_root *b,
+                       vaddr_t *va)
+{
+    static const u32 no_table[L2_ENTRIES];
+    const u32 *x = l1_of(a), *y = l1_of(b);
+    u32 lo = (u32)(a->lo >> 20), lim = (u32)(span_end(a) >> 20);
+
+    for (u32 i = next_ne(x, y, lo, lim); i < lim; i = next_ne(x, y, i + 1, lim)) {
+        enum pt_kind kx = l1_kind(x[i]), ky = l1_kind(y[i]);
+        u32 j = L2_ENTRIES;
+        if (global_leaf(x[i], kx) || global_leaf(y[i], ky))
+            j = 0;                       /* a global section, not in both */
+        else if (kx == PK_TABLE || ky == PK_TABLE)
+            j = l2_global_diff(kx == PK_TABLE ? l2_of(x[i]) : no_table,
+                               ky == PK_TABLE ? l2_of(y[i]) : no_table);
+        if (j < L2_ENTRIES) {
+            *va = (vaddr_t)(i << 20 | j << 12);
+            return true;
+        }
+    }
+    return false;
 }

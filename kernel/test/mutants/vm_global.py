@@ -1,26 +1,17 @@
 # Mutants of kernel/mm/vm_global.c that test_global_check must catch
-# (kernel/test/mutate.py): check's global_mismatch and the copy into a new
-# space. (The pytest scenarios of pytest/test_global.py cover the rest.)
+# (kernel/test/mutate.py): check's global_mismatch (its software
+# attributes; the tables: pt_globals.py) and the copy into a new space. (The pytest scenarios of pytest/test_global.py cover the rest.)
 SOURCE = 'kernel/mm/vm_global.c'
 TEST = 'test_global_check'
 MUTANTS = [('check skips every other space',
-  '    for (u32 i = 1; i < all->n; i++) {',
-  '    for (u32 i = 1; i < 1; i++) {'),
- ('check misses a global page only another space has',
-  '    if (g->n == g->want)\n        return E_CORRUPT;',
-  '    if (g->n == g->want)\n        return 0;'),
- ('check misses a global page only the first space has',
-  '                g.n != g.want) {',
-  '                0) {'),
- ('check ignores the frame',
-  'q->va != e->va || q->pa != e->pa ||',
-  'q->va != e->va ||'),
- ('check ignores the global bit',
-  '    if (!(e->attrs & ATTR_GLOBAL))\n        return 0;\n    if (!g->compare) {',
-  '    if (!g->compare) {'),
- ('check gathers one chunk only',
-  '        a = end;\n',
-  '        a = top;\n'),
+  '    for (u32 i = 1; i < all->n; i++)\n        if (pt_globals_differ(',
+  '    for (u32 i = 1; i < 1; i++)\n        if (pt_globals_differ('),
+ ('check ignores the software attributes',
+  '        sw = sw || swattr_any(all->id[i], 0, USER_TOP, ~0u);',
+  '        sw = false;'),
+ ('check compares the software attributes with the first space only',
+  '        if (swattr_get(all->id[i], e->va) != sw)',
+  '        if (swattr_get(all->id[0], e->va) != sw)'),
  ('new space copies nothing',
   '    int rc = pt_for_each(src, src->lo, src->hi, copy_visit, &c);',
   '    int rc = 0; (void)copy_visit;'),
