@@ -482,18 +482,18 @@ TEST(check_finds_a_frame_not_held_and_a_private_kernel_page)
     paddr_t f;
 
     setup(16u << 20);
-    EXPECT_EQ(pmm_alloc(16, SZ_64K, PG_FRAME, &f), 0);
-    EXPECT_EQ(pt_map(&U, 0x00200000, f + 0x80000, SZ_4K, RW, NULL), 0);
+    EXPECT_EQ(pmm_alloc(32, SZ_64K, PG_FRAME, &f), 0);
+    EXPECT_EQ(pt_map(&U, 0x00200000, f + 0x10000, SZ_4K, RW, NULL), 0);
     EXPECT_EQ(pt_map(&U, 0x00300000, f, SZ_64K, RW, NULL), 0);
     expect_check();
-    pmm_page(f + 0x80000)->mapcount = 0;       /* mapped, no reference */
+    pmm_page(f + 0x10000)->mapcount = 0;       /* mapped, no reference */
     EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
     EXPECT(what && !strcmp(what, "frame_not_held"));
-    pmm_page(f + 0x80000)->mapcount = 1;
-    pmm_page(f + 0x80000)->use = PG_TABLE;     /* mapped, not a frame */
+    pmm_page(f + 0x10000)->mapcount = 1;
+    pmm_page(f + 0x10000)->use = PG_TABLE;     /* mapped, not a frame */
     EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
     EXPECT(what && !strcmp(what, "frame_not_held"));
-    pmm_page(f + 0x80000)->use = PG_FRAME;
+    pmm_page(f + 0x10000)->use = PG_FRAME;
     pmm_page(f + SZ_4K)->mapcount = 0;         /* the 64K page's second */
     EXPECT_EQ(pt_check(&U, &t, &m, &what), E_CORRUPT);
     EXPECT(what && !strcmp(what, "frame_not_held"));
