@@ -1093,25 +1093,29 @@ static void kernel_xlat_ok(const char *oracle, vaddr_t va, const struct sim_xlat
 }
 
 /* Every valid TLB entry and walk-cache entry agrees with the tables its
- * ASID (or the kernel's half) now has. */
-static void verify_tlb_cpu(u32 c);
-static void verify_tlb(void)
+ * ASID (or the kernel's half) now has. all: every entry; else (an op on
+ * a range of user pages, no rollover) the TLB entries over that range
+ * only: the model changed nowhere else, and an entry is judged against
+ * the model, so one elsewhere agrees as it did after the last op. */
+static void verify_tlb_cpu(u32 c, bool all);
+static void verify_tlb(bool all)
 {
     for (u32 c = 0; c < FZ_CPUS; c++)
-        verify_tlb_cpu(c);
+        verify_tlb_cpu(c, all);
 }
 
 /* CPU c's TLB and walk cache. A CPU a rollover marked (m.pend) may hold
  * entries of recycled ASIDs until its next switch: then only what it can
  * use now, its running ASID's entries, must agree. */
-static void verify_tlb_cpu(u32 c)
+static void verify_tlb_cpu(u32 c, bool all)
 {
     const struct sim_cpu *cpu = &sim.cpu[c];
-    for (u32 i = 0; i < cpu->tlb.n; i++) {
+    for (u32 i = tlb_next(&cpu->tlb, 0); i < cpu->tlb.n; i = tlb_next(&cpu->tlb, i + 1)) {
         const struct sim_tlb_entry *t = &cpu->tlb.e[i];
-        if (!t->valid)
-            continue;
         const struct sim_xlat *x = &t->x;
+        bool over = x->va - h.tva < h.tlen || h.tva - x->va < x->size;
+        if (!all && (x->va >= USER_TOP || !over))
+            continue;                    /* not over the op's range */
         if (x->va >= USER_TOP) {
             if (!x->global)
                 finding("tlb", "kernel entry va 0x%x is not global", x->va);
@@ -2338,7 +2342,7 @@ static void step(const struct op *o)
     if (!h.opname)
         return;                                    /* nothing was sent */
     verify_touched();
-    verify_tlb();
+    verify_tlb(!h.tlen || asid_generation() != gen0);
     verify_frames();
 }
 
@@ -2421,11 +2425,14 @@ static void run(const u8 *data, u32 size)
         decode(data + i * OP_SIZE, &o);
         h.opno = i;
         step(&o);
-        if ((i + 1) % CHECK_EVERY == 0)
+        if ((i + 1) % CHECK_EVERY == 0) {
             full_check();
+            verify_tlb(true);
+        }
     }
     h.opname = "end";
     full_check();
+    verify_tlb(true);
 }
 
 #if defined(FUZZ_LIBFUZZER)

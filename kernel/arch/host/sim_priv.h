@@ -66,14 +66,40 @@ struct sim_wc_entry {
 };
 
 /* One CPU's TLB and walk cache. tlb[0..n) used; hand is the round-robin
- * eviction hand. Entries leave only by a flush or by eviction. */
+ * eviction hand. Entries leave only by a flush or by eviction. Invariant:
+ * bit i of live is e[i].valid (tlb_set_valid keeps both), so scans pass
+ * the empty slots, most of them, 64 at a time (tlb_next). */
 struct sim_tlb {
     struct sim_tlb_entry e[SIM_TLB_MAX];
     u32 n, hand;
+    u64 live[SIM_TLB_MAX / 64];
     /* Walk cache, same rules; wc_hand its eviction hand. */
     struct sim_wc_entry wc[SIM_WALK_ENTRIES];
     u32 wc_hand;
 };
+
+/* Marks TLB slot i of t valid or not. */
+static inline void tlb_set_valid(struct sim_tlb *t, u32 i, bool v)
+{
+    t->e[i].valid = v;
+    if (v)
+        t->live[i >> 6] |= 1ull << (i & 63);
+    else
+        t->live[i >> 6] &= ~(1ull << (i & 63));
+}
+
+/* The first valid slot of t at or after i, or t->n. */
+static inline u32 tlb_next(const struct sim_tlb *t, u32 i)
+{
+    for (; i < t->n; i = (i | 63u) + 1) {
+        u64 w = t->live[i >> 6] >> (i & 63);
+        if (w) {
+            i += (u32)__builtin_ctzll(w);
+            return i < t->n ? i : t->n;
+        }
+    }
+    return t->n;
+}
 
 /* One simulated CPU: its translation registers and its own TLB. */
 struct sim_cpu {

@@ -74,7 +74,7 @@ void tlb_reset(struct sim_tlb *t, u32 entries)
     if (entries > SIM_TLB_MAX)
         entries = SIM_TLB_MAX;
     for (u32 i = 0; i < SIM_TLB_MAX; i++)
-        t->e[i].valid = false;
+        tlb_set_valid(t, i, false);
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++)
         t->wc[i].valid = false;
     t->n = entries;
@@ -88,9 +88,9 @@ const struct sim_xlat *tlb_lookup(vaddr_t va)
     const struct sim_cpu *c = sim_cur();
     const struct sim_tlb *t = &c->tlb;
 
-    for (u32 i = 0; i < t->n; i++) {
+    for (u32 i = tlb_next(t, 0); i < t->n; i = tlb_next(t, i + 1)) {
         const struct sim_tlb_entry *e = &t->e[i];
-        if (e->valid && va - e->x.va < e->x.size &&
+        if (va - e->x.va < e->x.size &&
             (e->x.global || e->asid == c->asid)) {
             sim.stats.tlb_hits++;
             tlb_conflict_hit(t->e, t->n, i, va, c->asid);
@@ -109,9 +109,9 @@ const struct sim_xlat *tlb_fill(const struct sim_xlat *x)
     u32 i = take_slot(t, t->n, &t->hand, tlb_free);
     struct sim_tlb_entry *e = &t->e[i];
 
-    e->valid = false;                  /* the slot's old entry is evicted */
+    tlb_set_valid(t, i, false);        /* the slot's old entry is evicted */
     tlb_conflict_fill(t->e, t->n, x, c->asid);
-    e->valid = true;
+    tlb_set_valid(t, i, true);
     e->asid = (u8)c->asid;
     e->x = *x;
     return &e->x;
@@ -154,11 +154,11 @@ static void flush(struct sim_tlb *t, bool by_va, vaddr_t va,
                   enum sel_mode mode, u32 asid)
 {
     asid &= 0xffu;
-    for (u32 i = 0; i < t->n; i++) {
+    for (u32 i = tlb_next(t, 0); i < t->n; i = tlb_next(t, i + 1)) {
         struct sim_tlb_entry *e = &t->e[i];
-        if (e->valid && (!by_va || va - e->x.va < e->x.size) &&
+        if ((!by_va || va - e->x.va < e->x.size) &&
             sel_tag(e->x.global, e->asid, mode, asid))
-            e->valid = false;
+            tlb_set_valid(t, i, false);
     }
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
         struct sim_wc_entry *w = &t->wc[i];
@@ -236,8 +236,8 @@ static u32 tlb_count(const struct sim_tlb *t)
 {
     u32 n = 0;
 
-    for (u32 i = 0; i < t->n; i++)
-        n += t->e[i].valid;
+    for (u32 i = tlb_next(t, 0); i < t->n; i = tlb_next(t, i + 1))
+        n++;
     return n;
 }
 
