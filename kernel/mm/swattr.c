@@ -35,6 +35,25 @@ u32 swattr_get(u32 as, vaddr_t va)
     return 0;
 }
 
+u32 swattr_get_span(u32 as, vaddr_t va, u64 *end)
+{
+    u32 attrs = 0;
+    u64 e = 0x100000000ull;
+    for (u32 i = 0; i < sw.hwm; i++) {
+        const struct swrange *r = &sw.r[i];
+        if (r->as != as)
+            continue;
+        if (va >= r->lo && va < r->hi) {
+            attrs = attrs ? attrs : r->attrs;   /* the first, as swattr_get */
+            e = r->hi < e ? r->hi : e;
+        } else if (r->lo > va && r->lo < e) {
+            e = r->lo;
+        }
+    }
+    *end = e;
+    return attrs;
+}
+
 bool swattr_any(u32 as, vaddr_t lo, vaddr_t hi, u32 mask)
 {
     for (u32 i = 0; i < sw.hwm; i++) {

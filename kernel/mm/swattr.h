@@ -29,6 +29,11 @@ void swattr_init(void);
  * none). */
 u32 swattr_get(u32 as, vaddr_t va);
 
+/* swattr_get(as, va), and *end: the first address above va where the
+ * answer may change (the end of va's range or the start of the next one
+ * of as; 2^32 if none), so that a walk over pages asks once per range. */
+u32 swattr_get_span(u32 as, vaddr_t va, u64 *end);
+
 /* True if some page of [lo, hi) in as has one of the attributes in mask. */
 bool swattr_any(u32 as, vaddr_t lo, vaddr_t hi, u32 mask);
 

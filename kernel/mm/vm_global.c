@@ -223,6 +223,8 @@ struct copy_ctx {
     vaddr_t va;
     paddr_t pa;
     u32 len, size, attrs, sw;
+    u32 sw_at;                 /* src's software attributes up to sw_end */
+    u64 sw_end;                /* (pages come in VA order) */
 };
 
 static int copy_flush(struct copy_ctx *c)
@@ -250,7 +252,9 @@ static int copy_visit(const struct pt_entry *e, void *p)
 
     if (!(e->attrs & ATTR_GLOBAL))
         return 0;
-    sw = swattr_get(c->src_id, e->va);
+    if (e->va >= c->sw_end)
+        c->sw_at = swattr_get_span(c->src_id, e->va, &c->sw_end);
+    sw = c->sw_at;
     if (c->open && e->va == c->va + c->len && e->size == c->size &&
         attrs == c->attrs && sw == c->sw &&
         ((attrs & ATTR_INTERRUPT) || e->pa == c->pa + c->len)) {
@@ -284,18 +288,29 @@ int vg_copy(struct pt_root *dst, u32 dst_id, const struct pt_root *src,
 /* The tables first: every other space against the first, descriptor for
  * descriptor (pt_globals_differ). Then, if any space has software
  * attributes, each global page's in every space: those of the first. */
-struct swcmp { const struct vg_set *all; };
+struct swcmp {
+    const struct vg_set *all;
+    u32 sw[VM_AS_MAX];    /* each space's answer, good below end */
+    u64 end[VM_AS_MAX];   /* (pages come in VA order) */
+};
+
+static u32 sw_at(struct swcmp *c, u32 i, vaddr_t va)
+{
+    if (va >= c->end[i])
+        c->sw[i] = swattr_get_span(c->all->id[i], va, &c->end[i]);
+    return c->sw[i];
+}
 
 static int sw_visit(const struct pt_entry *e, void *p)
 {
-    const struct vg_set *all = ((const struct swcmp *)p)->all;
+    struct swcmp *c = p;
     u32 sw;
 
     if (!(e->attrs & ATTR_GLOBAL))
         return 0;
-    sw = swattr_get(all->id[0], e->va);
-    for (u32 i = 1; i < all->n; i++)
-        if (swattr_get(all->id[i], e->va) != sw)
+    sw = sw_at(c, 0, e->va);
+    for (u32 i = 1; i < c->all->n; i++)
+        if (sw_at(c, i, e->va) != sw)
             return E_CORRUPT;
     return 0;
 }
@@ -304,7 +319,7 @@ static int sw_visit(const struct pt_entry *e, void *p)
 int vg_check(const struct vg_set *all, const char **what)
 {
     const struct pt_root *t = all->root[0];
-    struct swcmp c = { all };
+    static struct swcmp c;
     bool sw = false;
     vaddr_t va;
 
@@ -315,6 +330,9 @@ int vg_check(const struct vg_set *all, const char **what)
         }
     for (u32 i = 0; all->n > 1 && i < all->n; i++)
         sw = sw || swattr_any(all->id[i], 0, USER_TOP, ~0u);
+    c.all = all;
+    for (u32 i = 0; i < all->n; i++)
+        c.end[i] = 0;
     if (sw && pt_for_each(t, t->lo, t->hi, sw_visit, &c)) {
         *what = "global_mismatch";
         return E_CORRUPT;

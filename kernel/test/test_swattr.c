@@ -126,6 +126,33 @@ TEST(for_each_stops)
     EXPECT_EQ(n, 2);
 }
 
+/* The span a lookup answers for: to the end of the range holding va, to
+ * the start of the next range of the space, or to the top; other spaces'
+ * ranges do not cut it. */
+TEST(get_span)
+{
+    u64 end = 0;
+
+    swattr_init();
+    swattr_set(1, 0x3000, 0x5000, LOCK);
+    swattr_set(1, 0x8000, 0x9000, GUP);
+    swattr_set(2, 0x1000, 0x2000, LOCK);
+    EXPECT_EQ(swattr_get_span(1, 0x0000, &end), 0);
+    EXPECT_EQ(end, 0x3000);
+    EXPECT_EQ(swattr_get_span(1, 0x3000, &end), LOCK);
+    EXPECT_EQ(end, 0x5000);
+    EXPECT_EQ(swattr_get_span(1, 0x4fff, &end), LOCK);
+    EXPECT_EQ(end, 0x5000);
+    EXPECT_EQ(swattr_get_span(1, 0x5000, &end), 0);
+    EXPECT_EQ(end, 0x8000);
+    EXPECT_EQ(swattr_get_span(1, 0x8000, &end), GUP);
+    EXPECT_EQ(end, 0x9000);
+    EXPECT_EQ(swattr_get_span(1, 0x9000, &end), 0);
+    EXPECT_EQ(end, 0x100000000ull);
+    EXPECT_EQ(swattr_get_span(3, 0x1000, &end), 0);
+    EXPECT_EQ(end, 0x100000000ull);
+}
+
 int main(void)
 {
     RUN(clear_middle_splits);
@@ -134,5 +161,6 @@ int main(void)
     RUN(spaces_separate);
     RUN(pool_reserve);
     RUN(for_each_stops);
+    RUN(get_span);
     return unit_report();
 }

@@ -23,4 +23,14 @@ MUTANTS = [('no split',
   '\n'
   'int swattr_check',
   '            (void)rc;\n        }\n    }\n    return 0;\n}\n\nint swattr_check'),
- ('any ignores mask', '(r->attrs & mask))', '1)')]
+ ('any ignores mask', '(r->attrs & mask))', '1)'),
+ ('span ignores the next range',
+  '        } else if (r->lo > va && r->lo < e) {',
+  '        } else if (0) {'),
+ ('span runs past its range',
+  '            e = r->hi < e ? r->hi : e;',
+  '            (void)e;'),
+ ('span counts other spaces',
+  '        if (r->as != as)\n            continue;\n        if (va >= r->lo && va < r->hi) {\n            attrs',
+  '        if (va >= r->lo && va < r->hi) {\n            attrs'),
+]
