@@ -499,6 +499,18 @@ static void seed_reply(const char *fmt, ...)
     h.seed_reply = true;
 }
 
+/* The call as the script prints it (only then: it costs a format). */
+static void seed_name(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void seed_name(const char *fmt, ...)
+{
+    va_list ap;
+    if (!h.print)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(h.sym_seed, sizeof h.sym_seed, fmt, ap);
+    va_end(ap);
+}
+
 /* Calls the C API h.seed names with h.sa[]; its result code. */
 static int seed_call(void)
 {
@@ -509,25 +521,23 @@ static int seed_call(void)
     bool miss;
     int rc;
     const u32 *a = h.sa;
-    char *n = h.sym_seed;
-    const u32 cap = sizeof h.sym_seed;
 
     switch (h.seed) {
     case SEED_MAP1:
-        snprintf(n, cap, "map_single_page(0x%x, 0x%x, 0x%x, 0x%x)", a[0], a[1], a[2], a[3]);
+        seed_name("map_single_page(0x%x, 0x%x, 0x%x, 0x%x)", a[0], a[1], a[2], a[3]);
         return map_single_page(a[0], a[1], a[2], a[3]);
     case SEED_MAP:
-        snprintf(n, cap, "map_range(0x%x, 0x%x, 0x%x, 0x%x)", a[0], a[1], a[2], a[3]);
+        seed_name("map_range(0x%x, 0x%x, 0x%x, 0x%x)", a[0], a[1], a[2], a[3]);
         return map_range(a[0], a[1], a[2], a[3]);
     case SEED_UNMAP:
-        snprintf(n, cap, "unmap_range(0x%x, 0x%x)", a[1], a[2]);
+        seed_name("unmap_range(0x%x, 0x%x)", a[1], a[2]);
         return unmap_range(a[1], a[2]);
     case SEED_VMAP_MAP:
-        snprintf(n, cap, "mem_vmap_map(as %u, 0x%x, 0x%x, 0x%x, 0x%x)", cur.as, a[0], a[1],
+        seed_name("mem_vmap_map(as %u, 0x%x, 0x%x, 0x%x, 0x%x)", cur.as, a[0], a[1],
                  a[2], a[3]);
         return mem_vmap_map(&cur, a[0], a[1], a[2], a[3]);
     case SEED_UNMAP1:
-        snprintf(n, cap, "unmap_single_page(0x%x)", a[1]);
+        seed_name("unmap_single_page(0x%x)", a[1]);
         if (mmu_frame_get_address(cur.as, a[1], &frame, &size))
             return unmap_single_page(a[1]);
         rc = unmap_single_page(a[1]);
@@ -535,21 +545,21 @@ static int seed_call(void)
             seed_reply("ok va=0x%x pa=0x%x size=0x%x\n", a[1] & ~(size - 1), frame, size);
         return rc;
     case SEED_VMAP_TRANSLATE:
-        snprintf(n, cap, "mem_vmap_translate(as %u, 0x%x)", cur.as, a[1]);
+        seed_name("mem_vmap_translate(as %u, 0x%x)", cur.as, a[1]);
         pa = mem_vmap_translate(&cur, a[1], &miss);
         if (miss)
             return E_NOT_MAPPED;
         seed_reply("ok pa=0x%x\n", pa);
         return 0;
     case SEED_PHYSMAP_MAP:
-        snprintf(n, cap, "physmap map(PhysicalMapRequest 0x%x 0x%x 0x%x)", a[0], a[2], a[3]);
+        seed_name("physmap map(PhysicalMapRequest 0x%x 0x%x 0x%x)", a[0], a[2], a[3]);
         rc = physmap_map(a[0], a[2], a[3], &pr);
         if (!rc)
             seed_reply("ok virt=0x%x page_base=0x%x size=0x%x refs=%u new=%u grown=%u\n",
                        pr.virt, pr.page_base, pr.size, pr.refs, pr.is_new, pr.grown);
         return rc;
     default:                          /* SEED_PHYSMAP_UNMAP */
-        snprintf(n, cap, "physmap unmap(0x%x)", a[1]);
+        seed_name("physmap unmap(0x%x)", a[1]);
         rc = physmap_unmap(a[1], &refs);
         if (!rc)
             seed_reply("ok refs=%u\n", refs);
