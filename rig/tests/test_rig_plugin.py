@@ -54,6 +54,16 @@ def test_a_path_argument_replaces_testpaths(tmp_path):
     assert len(ids) == len(set(ids))
 
 
+def test_a_c_unit_test_is_skipped_not_an_internal_error_under_qemu(tmp_path):
+    """A C unit test is a host program: under --target=qemu it is reported
+    skipped, and the run exits 0 (its report once had no line, which
+    pytest's skip report asserts on: INTERNALERROR, exit 3)."""
+    done = _pytest("--target=qemu", "-rs", "kernel/test/test_swattr.c", run_dir=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "INTERNALERROR" not in done.stdout + done.stderr
+    assert "1 skipped" in done.stdout, done.stdout
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

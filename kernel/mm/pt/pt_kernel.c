@@ -2,6 +2,7 @@
  * pt_kernel.c: the kernel's table at boot (pt_kernel_init): the direct
  * map, the vector page, nothing else.
  */
+#include <string.h>
 #include "pt_internal.h"
 
 /* Boot value of kernel L1 entry idx; vt = the vector page's L2 table.
@@ -52,14 +53,13 @@ int pt_kernel_init(struct pt_root *k, const struct arch_boot *b)
     u64 hi = lo + (b->ram_size >> 20);
     u32 vec = l1_index(VECTORS_VA), idx = 0;
     hi = hi < vec ? hi : vec;          /* the map ends below the vectors */
-    for (; idx < lo && idx < vec; idx++)
-        l1[idx] = 0;
-    for (; idx < hi; idx++)
+    lo = lo < vec ? lo : vec;
+    memset(l1, 0, (u32)lo * 4);
+    for (idx = (u32)lo; idx < hi; idx++)
         l1[idx] = kernel_entry(idx, b, vt);
-    for (; idx < vec; idx++)
-        l1[idx] = 0;
-    for (; idx < KERN_L1_ENTRIES; idx++)
-        l1[idx] = idx == vec ? kernel_entry(idx, b, vt) : 0;
+    memset(&l1[idx], 0, (vec - idx) * 4);
+    l1[vec] = kernel_entry(vec, b, vt);
+    memset(&l1[vec + 1], 0, (KERN_L1_ENTRIES - vec - 1) * 4);
     arch_pt_written(l1, KERN_L1_ENTRIES * 4);
     arch_tlb_flush_all();    /* whatever boot or an earlier run cached */
     if (k->count)                /* counts from here on */
