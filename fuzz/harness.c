@@ -818,10 +818,14 @@ static void mem_zero_page(paddr_t pa)
 /* The frames a mapping may point at: device space, or allocated frames. */
 static bool pa_mappable(paddr_t pa, u32 len)
 {
-    for (u32 off = 0; off < len; off += PAGE_SIZE) {
-        paddr_t p = pa + off;
-        if (in_ram(p) && !m.falloc[ram_idx(p)])
-            return false;   /* device PAs stay below 0x40000000 (RAM on QEMU) */
+    /* the RAM pages of [pa, pa + len) only (device PAs stay below
+     * 0x40000000, RAM on QEMU; the range may wrap past 4 GiB) */
+    u64 lo = pa, hi = (u64)pa + len;
+    for (u64 base = SIM_RAM_BASE; base < hi; base += 0x100000000ull) {
+        u64 a = lo > base ? lo : base, b = hi < base + FZ_RAM ? hi : base + FZ_RAM;
+        for (u64 p = a; p < b; p += PAGE_SIZE)
+            if (!m.falloc[ram_idx((paddr_t)p)])
+                return false;
     }
     return true;
 }
