@@ -653,6 +653,23 @@ printed:
 static bool in_ram(paddr_t pa) { return pa - SIM_RAM_BASE < FZ_RAM; }
 static u32  ram_idx(paddr_t pa) { return (pa - SIM_RAM_BASE) >> PAGE_SHIFT; }
 
+/* The RAM pages [r[k][0], r[k][1]) that [pa, pa + len) touches (pa page
+ * aligned: gen_pa's and physmap's are), as page indices, k below the count returned (two pieces when the range wraps
+ * past 4 GiB): loops over a range's frames skip its device pages. */
+static u32 ram_pages(paddr_t pa, u32 len, u32 r[2][2])
+{
+    u64 lo = pa, hi = (u64)pa + len;
+    u32 n = 0;
+    for (u64 base = SIM_RAM_BASE; base < hi; base += 0x100000000ull) {
+        u64 a = lo > base ? lo : base, b = hi < base + FZ_RAM ? hi : base + FZ_RAM;
+        if (a < b) {
+            r[n][0] = (u32)((a - base) >> PAGE_SHIFT);
+            r[n++][1] = (u32)((b - base + PAGE_SIZE - 1) >> PAGE_SHIFT);
+        }
+    }
+    return n;
+}
+
 static void touch_frame(u32 i)
 {
     if (!m.frame_touched[i]) {
@@ -727,12 +744,12 @@ static void range_set(u32 as, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
         i += run;
     }
     m.nglob[as] += (attrs & ATTR_GLOBAL) ? n : 0;
-    if (!intr)
-        for (u32 k = 0; k < n; k++)
-            if (in_ram(pa + k * PAGE_SIZE)) {
-                m.fmap[ram_idx(pa + k * PAGE_SIZE)]++;
-                touch_frame(ram_idx(pa + k * PAGE_SIZE));
-            }
+    u32 r[2][2];
+    for (u32 k = 0, nr = intr ? 0 : ram_pages(pa, len, r); k < nr; k++)
+        for (u32 i = r[k][0]; i < r[k][1]; i++) {
+            m.fmap[i]++;
+            touch_frame(i);
+        }
 }
 
 /* PROTOCOL 1.1: a global user mapping is in every user address space;
@@ -818,15 +835,11 @@ static void mem_zero_page(paddr_t pa)
 /* The frames a mapping may point at: device space, or allocated frames. */
 static bool pa_mappable(paddr_t pa, u32 len)
 {
-    /* the RAM pages of [pa, pa + len) only (device PAs stay below
-     * 0x40000000, RAM on QEMU; the range may wrap past 4 GiB) */
-    u64 lo = pa, hi = (u64)pa + len;
-    for (u64 base = SIM_RAM_BASE; base < hi; base += 0x100000000ull) {
-        u64 a = lo > base ? lo : base, b = hi < base + FZ_RAM ? hi : base + FZ_RAM;
-        for (u64 p = a; p < b; p += PAGE_SIZE)
-            if (!m.falloc[ram_idx((paddr_t)p)])
-                return false;
-    }
+    u32 r[2][2];
+    for (u32 k = 0, n = ram_pages(pa, len, r); k < n; k++)
+        for (u32 i = r[k][0]; i < r[k][1]; i++)
+            if (!m.falloc[i])
+                return false;   /* device PAs stay below 0x40000000 (RAM on QEMU) */
     return true;
 }
 
