@@ -131,26 +131,25 @@ TEST(for_each_stops)
  * ranges do not cut it. */
 TEST(get_span)
 {
-    u64 end = 0;
+    static const struct { u32 as; vaddr_t va; u32 attrs; u64 end; } want[] = {
+        { 1, 0x0000, 0,    0x3000 },          /* up to the first range */
+        { 1, 0x3000, LOCK, 0x5000 },          /* to the end of its range */
+        { 1, 0x4fff, LOCK, 0x5000 },
+        { 1, 0x5000, 0,    0x8000 },          /* to the next range */
+        { 1, 0x8000, GUP,  0x9000 },
+        { 1, 0x9000, 0,    0x100000000ull },  /* none left: the top */
+        { 3, 0x1000, 0,    0x100000000ull },  /* space 2's range: not 3's */
+    };
 
     swattr_init();
     swattr_set(1, 0x3000, 0x5000, LOCK);
     swattr_set(1, 0x8000, 0x9000, GUP);
     swattr_set(2, 0x1000, 0x2000, LOCK);
-    EXPECT_EQ(swattr_get_span(1, 0x0000, &end), 0);
-    EXPECT_EQ(end, 0x3000);
-    EXPECT_EQ(swattr_get_span(1, 0x3000, &end), LOCK);
-    EXPECT_EQ(end, 0x5000);
-    EXPECT_EQ(swattr_get_span(1, 0x4fff, &end), LOCK);
-    EXPECT_EQ(end, 0x5000);
-    EXPECT_EQ(swattr_get_span(1, 0x5000, &end), 0);
-    EXPECT_EQ(end, 0x8000);
-    EXPECT_EQ(swattr_get_span(1, 0x8000, &end), GUP);
-    EXPECT_EQ(end, 0x9000);
-    EXPECT_EQ(swattr_get_span(1, 0x9000, &end), 0);
-    EXPECT_EQ(end, 0x100000000ull);
-    EXPECT_EQ(swattr_get_span(3, 0x1000, &end), 0);
-    EXPECT_EQ(end, 0x100000000ull);
+    for (u32 k = 0; k < sizeof want / sizeof want[0]; k++) {
+        u64 end = 0;
+        EXPECT_EQ(swattr_get_span(want[k].as, want[k].va, &end), want[k].attrs);
+        EXPECT_EQ(end, want[k].end);
+    }
 }
 
 int main(void)
