@@ -193,12 +193,19 @@ bool pt_has_table(const struct pt_root *r, vaddr_t va)
 
 /* First index in [i, lim) where x and y differ, or lim: runs of equal
  * entries (most of two user L1s: empty, or the same global pages) are
- * passed eight at a time (tables are 1K-aligned, as in next_nz). */
+ * passed 32 at a time, then eight (tables are 1K-aligned, as in next_nz). */
 static u32 next_ne(const u32 *x, const u32 *y, u32 i, u32 lim)
 {
     for (; i < lim && (i & 7); i++)
         if (x[i] != y[i])
             return i;
+    for (; i + 32 <= lim; i += 32) {
+        const u64x2 *p = (const u64x2 *)(x + i), *q = (const u64x2 *)(y + i);
+        u64x2 o = ((p[0] ^ q[0]) | (p[1] ^ q[1]) | (p[2] ^ q[2]) | (p[3] ^ q[3])) |
+                  ((p[4] ^ q[4]) | (p[5] ^ q[5]) | (p[6] ^ q[6]) | (p[7] ^ q[7]));
+        if (o[0] | o[1])
+            break;
+    }
     while (i + 8 <= lim) {
         const u64a *p = (const u64a *)(x + i), *q = (const u64a *)(y + i);
         if ((p[0] ^ q[0]) | (p[1] ^ q[1]) | (p[2] ^ q[2]) | (p[3] ^ q[3]))
