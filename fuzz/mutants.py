@@ -9,7 +9,9 @@ mutant). Mutants are applied one at a time to a scratch copy of the work
 tree (tracked and untracked files) under $TMPDIR/vmk-mutants/<id>, built
 there, and run through the layers:
 
-    fuzz     the seed corpus through the replay build, then an AFL++
+    fuzz     the seed corpus through the replay build (for a mutant of
+             kernel/arch/armv7 only, which the host harness cannot run:
+             also the seeds' command scripts through QEMU), then an AFL++
              campaign (main + CMPLOG secondary, 2 cores) until the first
              crash or --fuzz-secs (default 300)
     unit     make unit
@@ -214,8 +216,36 @@ def run(cmd, cwd, timeout, env=None):
     return p.returncode, time.time() - t0, out
 
 
-def fuzz_layer(tree: Path, secs: int):
-    """(killed, seconds, how) for the fuzz layer."""
+def arm_only(path) -> bool:
+    """The mutant changes only code the host build does not have."""
+    paths = [p[0] for p in path] if isinstance(path, list) else [path]
+    return all(p.startswith("kernel/arch/armv7/") for p in paths)
+
+
+def seeds_on_qemu(tree: Path, seeds):
+    """How the seeds' command scripts (fuzz_replay -s) fail on the mutated
+    kernel in QEMU (fuzz/replay.py), or None: the fuzz corpus's reach into
+    ARMv7 code, which the host harness cannot run. Unmutated, every seed
+    script replays on QEMU (pytest/test_fuzz_scripts.py)."""
+    rc, _, out = run(make_cmd("-j2", "build/vmk.elf"), tree, 900)
+    if rc != 0:
+        return "build fails: " + out[-300:]
+    scripts = tree / "build/seed-scripts"
+    scripts.mkdir(parents=True, exist_ok=True)
+    for s in seeds:
+        rc, _, text = run(["build/host/fuzz_replay", "-s", str(s)], tree, 60)
+        f = scripts / f"{s.name}.txt"
+        f.write_text(text)
+        rc, _, out = run([sys.executable, "fuzz/replay.py", "--target", "qemu", str(f)], tree, 120)
+        if rc != 0:
+            why = "timeout" if rc is None else out.strip().splitlines()[-1] if out.strip() else f"exit {rc}"
+            return f"seed {s.name}: on qemu: {why}"
+    return None
+
+
+def fuzz_layer(tree: Path, secs: int, arm: bool = False):
+    """(killed, seconds, how) for the fuzz layer. arm: the mutant is in
+    ARMv7-only code, so the seeds also replay on QEMU before AFL++."""
     t0 = time.time()
     rc, _, out = run(make_cmd("-j2", "build/host/fuzz_replay"), tree, 900)
     if rc != 0:
@@ -227,6 +257,10 @@ def fuzz_layer(tree: Path, secs: int):
         if rc != 0:
             why = next((l for l in out.splitlines() if l.startswith("# FINDING")), out[-200:])
             return True, time.time() - t1, f"seed {s.name}: {why}"
+    if arm:
+        how = seeds_on_qemu(tree, seeds)
+        if how:
+            return True, time.time() - t1, how
     t2 = time.time()
     rc, _, out = run(make_cmd("-j2", "build/fuzz/harness_afl", "build/fuzz/harness_cmplog"), tree, 900)
     if rc != 0:
@@ -360,7 +394,7 @@ def main(argv=None) -> int:
                 row["build"] = out[-400:]
         for layer in layers:
             if layer == "fuzz":
-                killed, dt, how = fuzz_layer(tree, a.fuzz_secs)
+                killed, dt, how = fuzz_layer(tree, a.fuzz_secs, arm_only(path))
             else:
                 cmd, to = LAYERS[layer]
                 rc, dt, out = run(make_cmd(*cmd), tree, to)
@@ -390,6 +424,7 @@ def table(results, fuzz_secs) -> int:
             cells.append("-" if c is None else (f"killed {c['secs']:.0f}s" if c["killed"] else "survived"))
         f = r.get("fuzz", {}).get("how", "")
         by = ("seed " + f.split()[1].rstrip(":")) if f.startswith("seed") else ("AFL++" if f.startswith("afl") else "-")
+        by += " (on QEMU)" if ": on qemu:" in f else ""
         print(f"| {r['id']} | {r['what']} | " + " | ".join(cells) + f" | {by} |")
         killed_any = any(r.get(l, {}).get("killed") for l in all_layers)
         fuzz = r.get("fuzz")

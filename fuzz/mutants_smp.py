@@ -6,7 +6,8 @@ Killed by pytest/test_smp.py (host layer for the kernel/arch/host and
 kernel/mm ones, qemu layer for the kernel/arch/armv7 ones), and the host
 ones by the fuzz layer too: the op harness runs each op on CPU (its byte 1
 % FZ_CPUS, 2 by default) and checks every CPU's TLB; seeds smp_* of
-fuzz/seeds.py. The armv7 ones are out of the host harness's reach.
+fuzz/seeds.py. The armv7 ones are out of the host harness's reach: the
+fuzz layer replays the seeds' command scripts on QEMU (-smp 2) for them.
 
 Also: fuzz/mutants.py's "asid-rollover-noflush" names text that asid.c no
 longer has (a rollover now marks every CPU; each flushes at its next

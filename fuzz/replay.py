@@ -94,7 +94,7 @@ def replay(session: Session, text: str, verbose: bool, out=sys.stdout) -> int:
         reply = session.request(request)
         if verbose:
             print(f"> {request}", file=out)
-            for l in reply.lines():
+            for l in reply.lines:
                 print(f"  {l}", file=out)
         why = None
         if expect is not None and expect.startswith("either "):

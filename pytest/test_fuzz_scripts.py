@@ -64,3 +64,18 @@ def test_a_wrong_want_is_caught(target_kind, scripts, tmp_path):
     r = replay(target_kind, bad)
     assert r.returncode == 1, r.stdout + r.stderr
     assert f"reproduces on {target_kind}" in r.stdout
+
+
+def test_verbose_replay_prints_each_request_and_its_reply(target_kind, scripts):
+    r = subprocess.run([sys.executable, str(REPO / "fuzz/replay.py"), "--target", target_kind,
+                        "-v", str(scripts["map_peek_poke"])], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    requests = [l for l in r.stdout.splitlines() if l.startswith("> ")]
+    assert requests[0].startswith("> pmm alloc ") or requests[0].startswith("> map ")
+    # every request is followed by its reply, ending in its final line
+    lines = r.stdout.splitlines()
+    for i, l in enumerate(lines):
+        if l.startswith("> "):
+            tail = next(x for x in lines[i + 1:] if not x.startswith("  - ") and not x.startswith("  ! "))
+            assert tail.startswith("  ok") or tail.startswith("  err "), (l, tail)
