@@ -133,16 +133,6 @@ void *arch_phys_to_ptr(paddr_t pa)
     return sim.ram + (pa - SIM_RAM_BASE);
 }
 
-/* Host pointer to [pa, pa+len) when all of it is RAM, else NULL. */
-u8 *sim_ram_ptr(paddr_t pa, u32 len)
-{
-    u32 off = pa - SIM_RAM_BASE;   /* wraps to huge below the base */
-
-    if (off >= sim.ram_size || len > sim.ram_size - off)
-        return NULL;
-    return sim.ram + off;
-}
-
 /* Copies the counters. */
 void sim_get_stats(struct sim_stats *s)
 {

@@ -139,8 +139,16 @@ extern struct sim_machine sim;
 /* The CPU running now. */
 static inline struct sim_cpu *sim_cur(void) { return &sim.cpu[sim.cur]; }
 
-/* sim.c: host pointer to [pa, pa+len) if all of it is RAM, else NULL. */
-u8 *sim_ram_ptr(paddr_t pa, u32 len);
+/* Host pointer to [pa, pa+len) if all of it is RAM, else NULL. Inline:
+ * every simulated table walk and access reads RAM through it. */
+static inline u8 *sim_ram_ptr(paddr_t pa, u32 len)
+{
+    u32 off = pa - SIM_RAM_BASE;   /* wraps to huge below the base */
+
+    if (off >= sim.ram_size || len > sim.ram_size - off)
+        return NULL;
+    return sim.ram + off;
+}
 
 /* walker.c: walks the tables for va by the ARMv7 short-descriptor rules.
  * With cached, uses and fills the walk cache; without, reads only RAM.
