@@ -762,17 +762,6 @@ static void grange_set(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
             range_set(as, va, pa, len, attrs);
 }
 
-static void gpage_clear(vaddr_t va)
-{
-    if (!(mp(m.cur, va)->mapped && (mp(m.cur, va)->attrs & ATTR_GLOBAL))) {
-        page_clear(m.cur, va);
-        return;
-    }
-    for (u32 as = 1; as < NAS; as++)
-        if (m.live[as])
-            page_clear(as, va);
-}
-
 static void gpage_protect(vaddr_t va, u32 attrs)
 {
     bool g = mp(m.cur, va)->attrs & ATTR_GLOBAL;
@@ -865,6 +854,14 @@ static bool range_mapped(u32 as, vaddr_t va, u32 len)
 
 static bool next_mapped(u32 as, u32 *i);
 
+/* The mapped pages of as in i's word of bits (bit k: page (i & ~31) + k),
+ * from i on and below end. */
+static u32 mapped_word(u32 as, u32 i, u32 end)
+{
+    u32 w = m.mbits[as][i >> 5] & (~0u << (i & 31));
+    return end - (i & ~31u) < 32 ? w & ((1u << (end & 31)) - 1) : w;
+}
+
 static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *hole,
                              bool *intr, u32 *mapped_bytes)
 {
@@ -874,11 +871,14 @@ static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *ho
     if (intr) *intr = false;
     /* the mapped pages only (the bitmap), counted: a hole is a page less */
     u32 first = va >> PAGE_SHIFT, lim = first + (len + PAGE_SIZE - 1) / PAGE_SIZE, n = 0;
-    for (u32 i = first; next_mapped(as, &i) && i < lim; i++) {
-        const struct mpage *p = &m.pg[as][i];
-        n++;
-        if (locked && (p->attrs & ATTR_LOCK)) *locked = true;
-        if (intr && (p->attrs & ATTR_INTERRUPT)) *intr = true;
+    for (u32 i = first; next_mapped(as, &i) && i < lim; i = (i | 31) + 1) {
+        u32 w = mapped_word(as, i, lim);
+        n += (u32)__builtin_popcount(w);
+        for (; w && (locked || intr); w &= w - 1) {
+            const struct mpage *p = &m.pg[as][(i & ~31u) | (u32)__builtin_ctz(w)];
+            if (locked && (p->attrs & ATTR_LOCK)) *locked = true;
+            if (intr && (p->attrs & ATTR_INTERRUPT)) *intr = true;
+        }
     }
     if (hole) *hole = n < lim - first;
     if (mapped_bytes) *mapped_bytes = n * PAGE_SIZE;
@@ -914,12 +914,36 @@ static bool next_mapped(u32 as, u32 *i)
     }
 }
 
-/* An unmap of [va, va + len) in the model: the mapped pages of the
- * current space (a global one is in all). */
-static void clear_mapped(vaddr_t va, u32 len)
+/* An unmap of [va, va + len) in the model: page_clear of the mapped pages
+ * of space as, the bits and region counts a word at a time; all: a global
+ * page goes from every live space (PROTOCOL 1.1), in the order a page at
+ * a time took. */
+static void clear_mapped(u32 as, vaddr_t va, u32 len, bool all)
 {
-    for (u32 i = va >> PAGE_SHIFT; next_mapped(m.cur, &i) && i < (va + len) >> PAGE_SHIFT; i++)
-        gpage_clear(i << PAGE_SHIFT);
+    u32 end = (va + len) >> PAGE_SHIFT;
+    for (u32 i = va >> PAGE_SHIFT; next_mapped(as, &i) && i < end; i = (i | 31) + 1) {
+        u32 wi = i >> 5, own = mapped_word(as, i, end);
+        for (u32 w = own; w; w &= w - 1) {
+            u32 k = (wi << 5) | (u32)__builtin_ctz(w);
+            struct mpage *p = &m.pg[as][k];
+            if (all && (p->attrs & ATTR_GLOBAL)) {
+                own &= ~(1u << (k & 31));
+                for (u32 s = 1; s < NAS; s++)
+                    if (m.live[s])
+                        page_clear(s, k << PAGE_SHIFT);
+                continue;
+            }
+            m.nglob[as] -= !!(p->attrs & ATTR_GLOBAL);
+            if (!(p->attrs & ATTR_INTERRUPT) && in_ram(p->pa)) {
+                m.fmap[ram_idx(p->pa)]--;
+                touch_frame(ram_idx(p->pa));
+            }
+            p->mapped = 0;
+        }
+        m.mbits[as][wi] &= ~own;
+        m.rcnt[as][wi >> 3] -= (u16)__builtin_popcount(own);
+        h.cleared[as] |= (own ? 1u : 0) << (wi >> 3);
+    }
 }
 
 /* After an unmap: an L2 it left empty is freed, so a pinned one goes too
@@ -1372,7 +1396,7 @@ static void op_unmap(const struct op *o)
     if (rc)
         return;
     want_key("unmapped", bytes);
-    clear_mapped(va, len);
+    clear_mapped(m.cur, va, len, true);
     unpin_empty(va, len);
 }
 
@@ -1405,8 +1429,8 @@ static void op_unmap1(const struct op *o)
         if (!q->mapped || (q->attrs & ATTR_LOCK) ||
             (!(p->attrs & ATTR_INTERRUPT) && q->pa != pa + off))
             finding("reply", "unmap1 removed a page of 0x%x bytes the model does not have as one page", size);
-        gpage_clear(base + off);
     }
+    clear_mapped(m.cur, base, size, true);
     h.tva = base;
     h.tlen = size;
     unpin_empty(base, size);
@@ -1495,7 +1519,7 @@ static void op_pt(const struct op *o)
     if (rc)
         return;
     want_key("unmapped", bytes);
-    clear_mapped(ALIGN_DOWN(va, SZ_1M), SZ_1M);
+    clear_mapped(m.cur, ALIGN_DOWN(va, SZ_1M), SZ_1M, true);
     m.pinned[m.cur][r] = 0;
     unpin_empty(ALIGN_DOWN(va, SZ_1M), SZ_1M);   /* global pages: the others' */
 }
@@ -1723,8 +1747,7 @@ static void op_as(const struct op *o)
     int rc = run_request(!errs, errs);
     if (rc)
         return;
-    for (u32 i = 0; next_mapped(id, &i); i++)
-        page_clear(id, i << PAGE_SHIFT);
+    clear_mapped(id, 0, WIN_TOP, false);
     memset(m.pinned[id], 0, sizeof m.pinned[id]);
     m.live[id] = false;
     m.asid[id] = m.gen[id] = 0;
