@@ -1702,7 +1702,8 @@ static void op_as(const struct op *o)
          * live space has (the first with any is copied) */
         for (u32 src = 1; src < NAS; src++)
             if (m.live[src] && src != nid && m.nglob[src]) {
-                /* runs of pages alike but for consecutive frames */
+                /* runs of pages alike but for consecutive frames (an
+                 * mpage compared whole: mapped is 0 or 1, pad 0) */
                 for (u32 i = 0; next_mapped(src, &i);) {
                     const struct mpage *q = &m.pg[src][i];
                     u32 n = 1;
@@ -1710,8 +1711,10 @@ static void op_as(const struct op *o)
                         i++;
                         continue;
                     }
-                    while (i + n < WIN_PAGES && q[n].mapped && q[n].attrs == q->attrs &&
-                           q[n].pa == ((q->attrs & ATTR_INTERRUPT) ? 0 : q->pa + n * PAGE_SIZE))
+                    struct mpage next = *q;
+                    u32 step = (q->attrs & ATTR_INTERRUPT) ? 0 : PAGE_SIZE;
+                    for (next.pa += step; i + n < WIN_PAGES && !memcmp(&q[n], &next, sizeof next);
+                         next.pa += step)
                         n++;
                     range_set(nid, i << PAGE_SHIFT, q->pa, n << PAGE_SHIFT, q->attrs);
                     i += n;
