@@ -682,6 +682,16 @@ static void touch_frame(u32 i)
     }
 }
 
+/* Sets bits [lo, hi) of b, a word at a time. */
+static void bits_set(u32 *b, u32 lo, u32 hi)
+{
+    for (u32 i = lo; i < hi; i = (i | 31) + 1) {
+        u32 run = 32 - (i & 31);
+        run = run < hi - i ? run : hi - i;
+        b[i >> 5] |= (run == 32 ? ~0u : ((1u << run) - 1)) << (i & 31);
+    }
+}
+
 static struct mpage *mp(u32 as, vaddr_t va) { return &m.pg[as][va >> PAGE_SHIFT]; }
 
 static void page_clear(u32 as, vaddr_t va)
@@ -751,12 +761,7 @@ static void range_set(u32 as, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
         m.dirty[as] |= 1u << r;
         i += run;
     }
-    for (u32 i = i0; i < i0 + n;) {
-        u32 run = 32 - (i & 31);
-        run = run < i0 + n - i ? run : i0 + n - i;
-        m.mbits[as][i >> 5] |= (run == 32 ? ~0u : ((1u << run) - 1)) << (i & 31);
-        i += run;
-    }
+    bits_set(m.mbits[as], i0, i0 + n);
     m.nglob[as] += (attrs & ATTR_GLOBAL) ? n : 0;
     u32 r[2][2];
     for (u32 k = 0, nr = intr ? 0 : ram_pages(pa, len, r); k < nr; k++)
@@ -801,28 +806,41 @@ static struct cpage *cpage_get(u32 i, bool make)
     return c;
 }
 
-static void mem_write(paddr_t pa, u32 v)
+/* v into the words [pa, pa + bytes) of one page. */
+static void mem_write(paddr_t pa, u32 bytes, u32 v)
 {
     if (!in_ram(pa))
         return;
     struct cpage *c = cpage_get(ram_idx(pa), true);
     if (!c) return;
-    u32 w = (pa & 0xfff) >> 2;
-    c->w[w] = v;
-    c->known[w >> 5] |= 1u << (w & 31);
-    c->held[w >> 5] |= 1u << (w & 31);
+    u32 w0 = (pa & 0xfff) >> 2, w1 = w0 + bytes / 4;
+    for (u32 w = w0; w < w1; w++)
+        c->w[w] = v;
+    bits_set(c->known, w0, w1);
+    bits_set(c->held, w0, w1);
 }
 
-static bool mem_read(paddr_t pa, u32 *v)
+/* Adds the words [pa, pa + bytes) of one page to *sum; false when one of
+ * them is unknown (then *sum is partial). */
+static bool mem_sum(paddr_t pa, u32 bytes, u32 *sum)
 {
     if (!in_ram(pa))
         return false;                /* device space: target-specific */
     struct cpage *c = cpage_get(ram_idx(pa), false);
-    u32 w = (pa & 0xfff) >> 2;
-    if (!c || !(c->known[w >> 5] & (1u << (w & 31))))
+    if (!c)
         return false;
-    *v = (c->held[w >> 5] & (1u << (w & 31))) ? c->w[w] : 0;
+    for (u32 w = (pa & 0xfff) >> 2; w < ((pa & 0xfff) + bytes) >> 2; w++) {
+        if (!(c->known[w >> 5] & (1u << (w & 31))))
+            return false;
+        *sum += (c->held[w >> 5] & (1u << (w & 31))) ? c->w[w] : 0;
+    }
     return true;
+}
+
+static bool mem_read(paddr_t pa, u32 *v)
+{
+    *v = 0;
+    return mem_sum(pa, 4, v);
 }
 
 static void mem_zero_page(paddr_t pa)
@@ -1865,7 +1883,14 @@ static void op_peek_poke(const struct op *o, int kind)
     if (have)
         want_key("val", known);
     if (kind == ACC_W && a == 0)
-        mem_write(p->pa + (va & 0xfff), val);
+        mem_write(p->pa + (va & 0xfff), 4, val);
+}
+
+/* The bytes of [at, at + left) in at's page. */
+static u32 page_part(vaddr_t at, u32 left)
+{
+    u32 n = PAGE_SIZE - (at & 0xfff);
+    return n < left ? n : left;
 }
 
 static void op_fill_sum(const struct op *o, bool fill)
@@ -1884,17 +1909,18 @@ static void op_fill_sum(const struct op *o, bool fill)
     vaddr_t bad_va = 0;
     u32 sum = 0;
     bool all_known = true;
-    for (u32 off = 0; off < len; off += 4) {
-        int a = user_access(va + off, fill ? ACC_W : ACC_R, false);
+    /* A page at a time: each word's access does what its page's does. */
+    for (u32 off = 0, n; off < len; off += n) {
+        vaddr_t at = va + off;
+        n = page_part(at, len - off);
+        int a = user_access(at, fill ? ACC_W : ACC_R, false);
         if (a < 0) {
             first_bad = a;
-            bad_va = va + off;
+            bad_va = at;
             break;
         }
-        u32 v = 0;
-        if (a == 0 && !fill && !mem_read(mp(m.cur, va + off)->pa + ((va + off) & 0xfff), &v))
-            all_known = false;
-        sum += v;
+        if (a == 0 && !fill && all_known)
+            all_known = mem_sum(mp(m.cur, at)->pa + (at & 0xfff), n, &sum);
     }
     if (!fill && !first_bad && all_known)
         want_hex("sum", sum);
@@ -1907,9 +1933,12 @@ static void op_fill_sum(const struct op *o, bool fill)
     else if (!fill && all_known)
         want_key("sum", sum);
     if (fill)
-        for (u32 off = 0; off < done; off += 4)
-            if (user_access(va + off, ACC_W, false) == 0)
-                mem_write(mp(m.cur, va + off)->pa + ((va + off) & 0xfff), o->e);
+        for (u32 off = 0, n; off < done; off += n) {
+            vaddr_t at = va + off;
+            n = page_part(at, done - off);
+            if (user_access(at, ACC_W, false) == 0)
+                mem_write(mp(m.cur, at)->pa + (at & 0xfff), n, o->e);
+        }
 }
 
 static void op_translate(const struct op *o)
@@ -2285,7 +2314,7 @@ static void op_kpeek(const struct op *o)
     if (have)
         want_key("val", v);
     if (poke && ram)
-        mem_write(pa, o->e);
+        mem_write(pa, 4, o->e);
 }
 
 static void op_cache(const struct op *o)
