@@ -946,35 +946,41 @@ static bool next_mapped(u32 as, u32 *i)
     }
 }
 
-/* An unmap of [va, va + len) in the model: page_clear of the mapped pages
- * of space as, the bits and region counts a word at a time; all: a global
- * page goes from every live space (PROTOCOL 1.1), in the order a page at
- * a time took. */
+/* page_clear of the mapped pages w of word wi of space as's bits: the
+ * bits and the region count at once. */
+static void word_clear(u32 as, u32 wi, u32 w)
+{
+    if (!w)
+        return;
+    for (u32 b = w; b; b &= b - 1) {
+        struct mpage *p = &m.pg[as][(wi << 5) | (u32)__builtin_ctz(b)];
+        m.nglob[as] -= !!(p->attrs & ATTR_GLOBAL);
+        if (!(p->attrs & ATTR_INTERRUPT) && in_ram(p->pa)) {
+            m.fmap[ram_idx(p->pa)]--;
+            touch_frame(ram_idx(p->pa));
+        }
+        p->mapped = 0;
+    }
+    m.mbits[as][wi] &= ~w;
+    m.rcnt[as][wi >> 3] -= (u16)__builtin_popcount(w);
+    h.cleared[as] |= 1u << (wi >> 3);
+}
+
+/* An unmap of [va, va + len) in the model: the mapped pages of space as,
+ * a word of bits at a time; all: a global page goes from every live
+ * space (PROTOCOL 1.1). */
 static void clear_mapped(u32 as, vaddr_t va, u32 len, bool all)
 {
     u32 end = (va + len) >> PAGE_SHIFT;
     for (u32 i = va >> PAGE_SHIFT; next_mapped(as, &i) && i < end; i = (i | 31) + 1) {
-        u32 wi = i >> 5, own = mapped_word(as, i, end);
-        for (u32 w = own; w; w &= w - 1) {
-            u32 k = (wi << 5) | (u32)__builtin_ctz(w);
-            struct mpage *p = &m.pg[as][k];
-            if (all && (p->attrs & ATTR_GLOBAL)) {
-                own &= ~(1u << (k & 31));
-                for (u32 s = 1; s < NAS; s++)
-                    if (m.live[s])
-                        page_clear(s, k << PAGE_SHIFT);
-                continue;
-            }
-            m.nglob[as] -= !!(p->attrs & ATTR_GLOBAL);
-            if (!(p->attrs & ATTR_INTERRUPT) && in_ram(p->pa)) {
-                m.fmap[ram_idx(p->pa)]--;
-                touch_frame(ram_idx(p->pa));
-            }
-            p->mapped = 0;
-        }
-        m.mbits[as][wi] &= ~own;
-        m.rcnt[as][wi >> 3] -= (u16)__builtin_popcount(own);
-        h.cleared[as] |= (own ? 1u : 0) << (wi >> 3);
+        u32 wi = i >> 5, w = mapped_word(as, i, end), g = 0;
+        for (u32 b = all && m.nglob[as] ? w : 0; b; b &= b - 1)
+            if (m.pg[as][(wi << 5) | (u32)__builtin_ctz(b)].attrs & ATTR_GLOBAL)
+                g |= b & -b;
+        word_clear(as, wi, w & ~g);
+        for (u32 s = 1; g && s < NAS; s++)
+            if (m.live[s])
+                word_clear(s, wi, m.mbits[s][wi] & g);
     }
 }
 
