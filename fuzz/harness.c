@@ -781,15 +781,6 @@ static void grange_set(vaddr_t va, paddr_t pa, u32 len, u32 attrs)
             range_set(as, va, pa, len, attrs);
 }
 
-static void gpage_protect(vaddr_t va, u32 attrs)
-{
-    bool g = mp(m.cur, va)->attrs & ATTR_GLOBAL;
-    attrs = (attrs & ~ATTR_GLOBAL) | (g ? ATTR_GLOBAL : 0);   /* kept as it was */
-    for (u32 as = 1; as < NAS; as++)
-        if (m.live[as] && (as == m.cur || g))
-            mp(as, va)->attrs = (u16)attrs;
-}
-
 /* Known words of RAM page i: the pool slot, made on first use (NULL when
  * the pool is full: those words stay unknown). */
 static struct cpage *cpage_get(u32 i, bool make)
@@ -1489,7 +1480,7 @@ static void op_protect(const struct op *o)
         return;                       /* protect of a trap page: not modelled */
     /* `global` stays as the pages have it (a range mixing both: skipped) */
     attrs &= ~ATTR_GLOBAL;
-    for (u32 off = 0; off < len; off += PAGE_SIZE) {
+    for (u32 off = 0; m.nglob[m.cur] && off < len; off += PAGE_SIZE) {   /* none without */
         const struct mpage *q = mp(m.cur, va + off);
         if (q->mapped && (q->attrs & ATTR_GLOBAL)) {
             if (off && !(attrs & ATTR_GLOBAL))
@@ -1513,8 +1504,12 @@ static void op_protect(const struct op *o)
     h.tlen = len;
     if (rc)
         return;
-    for (u32 off = 0; off < len; off += PAGE_SIZE)
-        gpage_protect(va + off, attrs);
+    /* ok: no hole, so every page is global as attrs says (a global one
+     * is in every space) */
+    for (u32 as = 1; as < NAS; as++)
+        if (m.live[as] && (as == m.cur || (attrs & ATTR_GLOBAL)))
+            for (u32 i = va >> PAGE_SHIFT; i < (va + len) >> PAGE_SHIFT; i++)
+                m.pg[as][i].attrs = (u16)attrs;
 }
 
 static void op_pt(const struct op *o)
