@@ -834,14 +834,17 @@ static bool mem_read(paddr_t pa, u32 *v)
     return mem_sum(pa, 4, v);
 }
 
-static void mem_zero_page(paddr_t pa)
+/* map's zeroing of [pa, pa + len) (pa page aligned): its RAM pages. */
+static void mem_zero(paddr_t pa, u32 len)
 {
-    if (!in_ram(pa))
-        return;
-    struct cpage *c = cpage_get(ram_idx(pa), true);
-    if (!c) return;
-    memset(c->known, 0xff, sizeof c->known);     /* all zero: none held */
-    memset(c->held, 0, sizeof c->held);
+    u32 r[2][2];
+    for (u32 k = 0, n = ram_pages(pa, len, r); k < n; k++)
+        for (u32 i = r[k][0]; i < r[k][1]; i++) {
+            struct cpage *c = cpage_get(i, true);
+            if (!c) continue;
+            memset(c->known, 0xff, sizeof c->known);     /* all zero: none held */
+            memset(c->held, 0, sizeof c->held);
+        }
 }
 
 /* The frames a mapping may point at: device space, or allocated frames. */
@@ -1384,8 +1387,7 @@ static void op_map(const struct op *o, bool one)
     want_key("pa", (attrs & ATTR_INTERRUPT) ? 0 : pa);
     grange_set(va, pa, len, attrs);
     if (!(attrs & (ATTR_UNINIT | ATTR_INTERRUPT)))
-        for (u32 off = 0; off < len; off += PAGE_SIZE)
-            mem_zero_page(pa + off);
+        mem_zero(pa, len);
 }
 
 static void op_unmap(const struct op *o)
