@@ -2450,11 +2450,11 @@ static void step(const struct op *o)
 static void model_reset(void)
 {
     for (u32 as = 0; as < NAS; as++) {
-        for (u32 r = 0; r < NREG; r++)
-            if (m.dirty[as] & (1u << r)) {
-                memset(&m.pg[as][r * 256], 0, 256 * sizeof(struct mpage));
-                memset(&m.mbits[as][r * 8], 0, 8 * sizeof(u32));
-            }
+        for (u32 d = m.dirty[as]; d; d &= d - 1) {
+            u32 r = (u32)__builtin_ctz(d);
+            memset(&m.pg[as][r * 256], 0, 256 * sizeof(struct mpage));
+            memset(&m.mbits[as][r * 8], 0, 8 * sizeof(u32));
+        }
         m.dirty[as] = 0;
     }
     memset(m.rcnt, 0, sizeof m.rcnt);
