@@ -858,28 +858,6 @@ static bool pa_mappable(paddr_t pa, u32 len)
     return true;
 }
 
-/* Some page of [va, va + len) (page-aligned, inside the window) mapped in
- * as: by the bits, 32 pages a word. */
-static bool range_mapped(u32 as, vaddr_t va, u32 len)
-{
-    u32 i = va >> PAGE_SHIFT, end = i + (len >> PAGE_SHIFT);
-    const u32 *b = m.mbits[as];
-    while (i < end) {
-        u32 w = b[i >> 5] >> (i & 31);
-        u32 n = 32 - (i & 31);
-        if (end - i < n) {
-            w &= (1u << (end - i)) - 1;
-            n = end - i;
-        }
-        if (w)
-            return true;
-        i += n;
-    }
-    return false;
-}
-
-static bool next_mapped(u32 as, u32 *i);
-
 /* The mapped pages of as in i's word of bits (bit k: page (i & ~31) + k),
  * from i on and below end. */
 static u32 mapped_word(u32 as, u32 i, u32 end)
@@ -887,6 +865,27 @@ static u32 mapped_word(u32 as, u32 i, u32 end)
     u32 w = m.mbits[as][i >> 5] & (~0u << (i & 31));
     return end - (i & ~31u) < 32 ? w & ((1u << (end & 31)) - 1) : w;
 }
+
+/* Some page of [va, va + len) (page-aligned, inside the window) mapped in
+ * as: a whole 1 MiB region by its count, else by the bits, 32 pages a word. */
+static bool range_mapped(u32 as, vaddr_t va, u32 len)
+{
+    u32 i = va >> PAGE_SHIFT, end = i + (len >> PAGE_SHIFT);
+    while (i < end) {
+        if (!(i & 255) && end - i >= 256) {     /* a whole 1 MiB region: its count */
+            if (m.rcnt[as][i >> 8])
+                return true;
+            i += 256;
+            continue;
+        }
+        if (mapped_word(as, i, end))
+            return true;
+        i = (i | 31) + 1;
+    }
+    return false;
+}
+
+static bool next_mapped(u32 as, u32 *i);
 
 static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *hole,
                              bool *intr, u32 *mapped_bytes)
