@@ -1481,7 +1481,7 @@ static void op_protect(const struct op *o)
         return;                       /* protect of a trap page: not modelled */
     /* `global` stays as the pages have it (a range mixing both: skipped) */
     attrs &= ~ATTR_GLOBAL;
-    for (u32 off = 0; m.nglob[m.cur] && off < len; off += PAGE_SIZE) {   /* none without */
+    for (u32 off = 0; m.nglob[m.cur] && off < len; off += PAGE_SIZE) {   /* a space with some */
         const struct mpage *q = mp(m.cur, va + off);
         if (q->mapped && (q->attrs & ATTR_GLOBAL)) {
             if (off && !(attrs & ATTR_GLOBAL))
