@@ -158,15 +158,21 @@ static struct {
  *             unmap1, unmap_range = unmap (but AddressNotMapped when
  *             nothing was mapped);
  *   seed 004  (bit 6 too) mem_vmap_map = map, mem_vmap_translate =
- *             translate (a miss = NOT_MAPPED) on the current space;
+ *             translate (a miss = NOT_MAPPED), mem_vmap_unmap = unmap,
+ *             mem_vmap_switch_to = as switch, on the current space;
  *   seed 000  the physmap map(PhysicalMapRequest) and unmap = physmap
  *             map / unmap (physmap_map, physmap_unmap).
  * Where the request's reply has keys the model reads, the call's results
  * are put as that reply (seed_reply: the same keys from the C result;
  * unmap_single_page's page from mmu_frame_get_address, seed 003, before
- * it). The script says `# seed_api: call -> result` and then the request. */
+ * it). mem_vmap_unmap returns nothing: what it unmapped is read off the
+ * space's count (vm_as_info), and a call that changed nothing answers
+ * what the request would have (the model's error, or NO_MEMORY when the
+ * injected failure fired). The script says `# seed_api: call -> result`
+ * and then the request. */
 enum { SEED_NONE, SEED_MAP1, SEED_MAP, SEED_UNMAP, SEED_UNMAP1, SEED_VMAP_MAP,
-       SEED_VMAP_TRANSLATE, SEED_PHYSMAP_MAP, SEED_PHYSMAP_UNMAP };
+       SEED_VMAP_TRANSLATE, SEED_VMAP_UNMAP, SEED_VMAP_SWITCH, SEED_PHYSMAP_MAP,
+       SEED_PHYSMAP_UNMAP };
 
 /* ---- findings ------------------------------------------------------------- */
 
@@ -518,10 +524,11 @@ static void seed_name(const char *fmt, ...)
 /* Calls the C API h.seed names with h.sa[]; its result code. */
 static int seed_call(void)
 {
-    MemVmap cur = { vm_as_current() };
+    MemVmap cur = { vm_as_current() }, to;
     struct physmap_result pr;
+    struct vm_as_info before, after;
     paddr_t frame, pa;
-    u32 size, refs;
+    u32 size, refs, pend;
     bool miss;
     int rc;
     const u32 *a = h.sa;
@@ -555,6 +562,27 @@ static int seed_call(void)
             return E_NOT_MAPPED;
         seed_reply("ok pa=0x%x\n", pa);
         return 0;
+    case SEED_VMAP_UNMAP:
+        seed_name("mem_vmap_unmap(as %u, 0x%x, 0x%x)", cur.as, a[1], a[2]);
+        pend = pmm_fail_pending();
+        vm_as_info(cur.as, &before);
+        mem_vmap_unmap(&cur, a[1], a[2]);
+        vm_as_info(cur.as, &after);
+        if (after.mapped == before.mapped && pend && !pmm_fail_pending())
+            return E_NO_MEMORY;
+        if (after.mapped == before.mapped && a[3])
+            return -(int)__builtin_ctz(a[3]);     /* the model's error (ERR) */
+        seed_reply("ok unmapped=0x%x\n", before.mapped - after.mapped);
+        return 0;
+    case SEED_VMAP_SWITCH:
+        to.as = a[1];
+        seed_name("mem_vmap_switch_to(as %u)", to.as);
+        rc = mem_vmap_switch_to(&to);
+        if (!rc) {
+            vm_as_info(to.as, &after);
+            seed_reply("ok as=%u asid=%u gen=%u\n", to.as, after.asid, after.gen);
+        }
+        return rc;
     case SEED_PHYSMAP_MAP:
         seed_name("physmap map(PhysicalMapRequest 0x%x 0x%x 0x%x)", a[0], a[2], a[3]);
         rc = physmap_map(a[0], a[2], a[3], &pr);
@@ -1417,7 +1445,10 @@ static void op_unmap(const struct op *o)
         errs |= ERR(E_BUSY);
     if (!errs)
         want_hex("unmapped", bytes);
-    if (h.seed_ok && !zero) {
+    if (h.seed_ok && h.seed_alt) {
+        h.seed = SEED_VMAP_UNMAP;         /* seed 004: returns nothing */
+        h.sa[1] = va; h.sa[2] = len; h.sa[3] = errs;
+    } else if (h.seed_ok && !zero) {
         h.seed = SEED_UNMAP;
         h.sa[1] = va; h.sa[2] = len;
         if (!errs && !bytes)
@@ -1751,6 +1782,10 @@ static void op_as(const struct op *o)
         char t[8];
         snprintf(t, sizeof t, "%u", id);
         rq_word(t);
+        if (h.seed_ok && h.seed_alt) {
+            h.seed = SEED_VMAP_SWITCH;
+            h.sa[1] = id;
+        }
         int rc = run_request(m.live[id], ERR(E_BAD_AS));
         if (rc)
             return;

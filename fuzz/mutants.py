@@ -40,6 +40,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # (id, what it breaks, file, old, new)
 MUTANTS = [
+    ("vmap-unmap-one-page", "seed 004's mem_vmap_unmap unmaps only the range's first page",
+     "kernel/mm/seed_api.c",
+     "(void)vm_unmap_in(inner->as, virt, len, &unmapped);",
+     "(void)vm_unmap_in(inner->as, virt, 4096, &unmapped);"),
+    ("vmap-switch-noop", "seed 004's mem_vmap_switch_to answers ok without switching",
+     "kernel/mm/seed_api.c",
+     "return vm_as_switch(inner->as);",
+     "return vm_as_info(inner->as, &(struct vm_as_info){0});"),
     ("tlb-unmap-4k", "missing TLBIMVA when a 4K page is unmapped",
      "kernel/mm/pt/pt_edit.c",
      "            if ((room >> cls) & 1u) {\n                tlb_note(b, base | (i << 12), cls);\n                room = tlb_room(b);\n            }\n", ""),

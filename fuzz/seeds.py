@@ -171,6 +171,17 @@ SEEDS = {
                               on(0x80, op(PHYSMAP, b=0, d=0x7ff, e=0x100)), op(KPEEK, b=0x80),
                               on(0x80, op(PHYSMAP, a=1, c=0)), on(0x80, op(PHYSMAP, a=1, c=0)),
                               on(0x80, op(PHYSMAP, a=1, b=0x80, e=3))],
+    # seed 004's mem_vmap_unmap (returns nothing: judged by what the space
+    # lost) and mem_vmap_switch_to (bits 7 and 6): an unmap, an empty
+    # range, a locked page and a split that runs out of memory (nothing
+    # changes), a switch to a new space, to none, and back
+    "seed_api_vmap_unmap_switch": [map_mb(0x600, 4), on(0xc0, unmap(0x600, 1)), on(0xc0, unmap(0x700, 1)),
+                                   on(0xc0, unmap(0x800, 1)), op(FAIL, a=1), on(0xc0, unmap(0x900, 1)),
+                                   peek(0x900), alloc(0, 2), map_pages(0x400, 0, 2),
+                                   map_dev(0x500, 1, W | LOCK), on(0xc0, unmap(0x400, 2)), peek(0x401),
+                                   on(0xc0, unmap(0x400, 1)), on(0xc0, unmap(0x500, 1)),
+                                   op(AS, a=0), on(0xc0, op(AS, a=1, c=2)), peek(0x500),
+                                   on(0xc0, op(AS, a=1, c=5)), on(0xc0, op(AS, a=1, c=1)), peek(0x500)],
     # a global 1M section goes into every space: an empty L2 that `pt map`
     # left in another space's region refuses it (ALREADY_MAPPED), as one in
     # the space's own does

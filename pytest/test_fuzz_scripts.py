@@ -54,6 +54,21 @@ def test_seed_api_script_names_each_call(scripts):
     assert re.search(r"# seed_api: unmap_single_page\(0x401000\) -> ok\nunmap1 0x401000\n", text)
 
 
+def test_seed_api_script_judges_vmap_unmap_and_switch_as_their_requests(scripts):
+    """mem_vmap_unmap returns nothing: the script still says what its
+    request answers, ok with what was unmapped, or the error under which
+    nothing changed."""
+    text = scripts["seed_api_vmap_unmap_switch"].read_text()
+    for call, request in (
+            (r"mem_vmap_unmap\(as 1, 0x400000, 0x2000\) -> ok", r"unmap 0x400000 0x2000   # want unmapped=0x2000"),
+            (r"mem_vmap_unmap\(as 1, 0x400000, 0x1000\) -> ok", r"unmap 0x400000 0x1000   # want unmapped=0x0"),
+            (r"mem_vmap_unmap\(as 1, 0x500000, 0x1000\) -> BUSY", r"unmap 0x500000 0x1000   # expect err BUSY"),
+            (r"mem_vmap_unmap\(as 1, 0x900000, 0x1000\) -> NO_MEMORY", r"unmap 0x900000 0x1000   # expect err NO_MEMORY"),
+            (r"mem_vmap_switch_to\(as 2\) -> ok", r"as switch 2"),
+            (r"mem_vmap_switch_to\(as 5\) -> BAD_AS", r"as switch 5   # expect err BAD_AS")):
+        assert re.search(rf"# seed_api: {call}\n{request}\n", text), call
+
+
 def test_a_wrong_want_is_caught(target_kind, scripts, tmp_path):
     text = scripts["map_peek_poke"].read_text()
     wants = re.findall(r"# want val=(0x[0-9a-f]+)", text)
