@@ -4,8 +4,9 @@
     mutate.py kernel/test/mutants/vm.py ...
 
 For each mutant of a list (kernel/test/mutants/*.py: SOURCE, TEST, MUTANTS
-of (name, text, bug)), puts the bug in place of the text in SOURCE,
-rebuilds build/host/TEST, runs it, and expects it to fail (a FAIL line or
+of (name, text, bug), or (name, text, bug, test) for a mutant that another
+test than TEST is about), puts the bug in place of the text in SOURCE,
+rebuilds build/host/TEST (or its test), runs it, and expects it to fail (a FAIL line or
 a non-zero exit, a panic included); then restores SOURCE, whatever
 happens. Prints one line per mutant; exit 1 if any survived or no longer
 applies (its text is gone or not unique: update the list).
@@ -24,11 +25,13 @@ def run(cmd):
 
 def one_list(path):
     spec = runpy.run_path(path)
-    src, test = os.path.join(ROOT, spec["SOURCE"]), spec["TEST"]
+    src = os.path.join(ROOT, spec["SOURCE"])
+    tests = {m[3] if len(m) > 3 else spec["TEST"] for m in spec["MUTANTS"]}
     orig = open(src).read()
     bad = 0
     try:
-        for name, old, new in spec["MUTANTS"]:
+        for name, old, new, *own in spec["MUTANTS"]:
+            test = own[0] if own else spec["TEST"]
             if orig.count(old) != 1:
                 print("STALE    %-34s %s: text found %d times" % (name, test, orig.count(old)))
                 bad += 1
@@ -48,7 +51,8 @@ def one_list(path):
             bad += not fails
     finally:
         open(src, "w").write(orig)
-        run(["make", "build/host/" + test])
+        for test in sorted(tests):
+            run(["make", "build/host/" + test])
     return bad
 
 

@@ -313,6 +313,34 @@ TEST(protect)
     expect_check();
 }
 
+/* pt_all_mapped reads each page as pt_walk does: a table's 4K pages one
+ * entry at a time, any other page to its end; a hole anywhere, or a
+ * range leaving the span, is E_NOT_MAPPED. */
+TEST(all_mapped)
+{
+    setup(16u << 20);
+    EXPECT_EQ(pt_map1(&U, 0x01000000, DEVPA, SZ_16M, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, 0x02000000, DEVPA, SZ_1M, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, 0x02100000, DEVPA, SZ_64K, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, 0x02110000, 0, SZ_4K, IRQ), 0);      /* a 4K marker */
+    EXPECT_EQ(pt_map(&U, 0x02111000, DEVPA, 2 * SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_map(&U, 0x02114000, DEVPA, SZ_4K, DEV, NULL), 0);  /* hole before */
+    EXPECT_EQ(pt_all_mapped(&U, 0x01000000, 0x02113000), 0);
+    EXPECT_EQ(pt_all_mapped(&U, 0x01800000, 0x02108000), 0);  /* inside pages */
+    EXPECT_EQ(pt_all_mapped(&U, 0x02113000, 0x02113000), 0);  /* empty */
+    EXPECT_EQ(pt_all_mapped(&U, 0x02104000, 0x02114000), E_NOT_MAPPED);  /* after the marker */
+    EXPECT_EQ(pt_all_mapped(&U, 0x02112000, 0x02115000), E_NOT_MAPPED);  /* between 4K pages */
+    EXPECT_EQ(pt_map1(&U, 0x03000000, DEVPA, SZ_1M, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, 0x03200000, DEVPA, SZ_1M, DEV), 0);
+    EXPECT_EQ(pt_all_mapped(&U, 0x03000000, 0x03300000), E_NOT_MAPPED);  /* an empty MB */
+    EXPECT_EQ(pt_map(&U, USER_TOP - SZ_4K, DEVPA, SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_all_mapped(&U, USER_TOP - SZ_4K, USER_TOP), 0);
+    EXPECT_EQ(pt_all_mapped(&U, USER_TOP - SZ_4K, (u64)USER_TOP + SZ_4K), E_NOT_MAPPED);
+    EXPECT_EQ(pt_all_mapped(&K, KERNEL_BASE, KERNEL_BASE + SZ_4K), 0);
+    EXPECT_EQ(pt_all_mapped(&K, KERNEL_BASE - SZ_4K, KERNEL_BASE + SZ_4K), E_NOT_MAPPED);
+    expect_check();
+}
+
 TEST(interrupt_markers)
 {
     u32 n, d;
@@ -519,6 +547,7 @@ int main(void)
     RUN(unmap_splits_and_restores);
     RUN(split_each_level);
     RUN(protect);
+    RUN(all_mapped);
     RUN(interrupt_markers);
     RUN(l2_quarters_share_pages);
     RUN(frames_and_destroy);

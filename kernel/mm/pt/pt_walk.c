@@ -1,6 +1,7 @@
 /*
- * pt_walk.c: reading the tables: pt_walk (one address), pt_for_each (every
- * page of a range, in order), pt_usage (tables and bytes of a root, as counted), pt_usage_scan (the
+ * pt_walk.c: reading the tables: pt_walk (one address), pt_all_mapped (a
+ * range without holes), pt_for_each (every page of a range, in order),
+ * pt_usage (tables and bytes of a root, as counted), pt_usage_scan (the
  * same by a scan, for pt_check and boot).
  */
 #include "pt_internal.h"
@@ -36,6 +37,35 @@ int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e)
         return entry_of(d, l2_kind(d), va, e) ? 0 : E_NOT_MAPPED;
     }
     return entry_of(d, l1_kind(d), va, e) ? 0 : E_NOT_MAPPED;
+}
+
+/* See pagetable.h. Every page as pt_walk reads it, a table's 4K pages
+ * (most of a range) by one lookup each, without its L1 lookup. */
+int pt_all_mapped(const struct pt_root *r, u64 va, u64 end)
+{
+    struct pt_entry e;
+
+    if (va < end && (!in_span(r, va) || end > span_end(r)))
+        return E_NOT_MAPPED;
+    L1_WALK(w, l1_of(r), va, end) {
+        if (w.k != PK_TABLE) {
+            if (!entry_of(w.d, w.k, (vaddr_t)w.v, &e))
+                return E_NOT_MAPPED;
+            w.next = (u64)e.va + e.size;
+            continue;
+        }
+        const u32 *t = l2_of(w.d);
+        for (u32 i = l2_index(w.v), to = i + (u32)((w.next - w.v) >> 12); i < to; ) {
+            if ((t[i] & 2u) && small_attrs(t[i])) {
+                i++;
+                continue;
+            }
+            if (!entry_of(t[i], l2_kind(t[i]), (w.idx << 20) | (i << 12), &e))
+                return E_NOT_MAPPED;
+            i = l2_index(e.va) + (e.size >> 12);
+        }
+    }
+    return 0;
 }
 
 /* See pt_internal.h. Empty entries, most of every L1 and L2, are passed

@@ -1,6 +1,7 @@
 # Mutants of kernel/mm/pt/pt_walk.c that test_check_hw must catch
 # (kernel/test/mutate.py): pt_for_each ends a walk from a root's start
 # once its counts are used up; ending too soon hides mappings from check.
+# And pt_all_mapped's (test_pagetable): protect's E_NOT_MAPPED over a hole.
 SOURCE = 'kernel/mm/pt/pt_walk.c'
 TEST = 'test_check_hw'
 MUTANTS = [
@@ -16,4 +17,13 @@ MUTANTS = [
  ('block scan skips the second half of a block',
   '        u64x2 o = (q[0] | q[1] | q[2] | q[3]) | (q[4] | q[5] | q[6] | q[7]);',
   '        u64x2 o = (q[0] | q[1] | q[2] | q[3]);'),
+ ('a hole in a table taken for a 4K page',
+  '            if ((t[i] & 2u) && small_attrs(t[i])) {\n                i++;',
+  '            if (!t[i] || ((t[i] & 2u) && small_attrs(t[i]))) {\n                i++;', 'test_pagetable'),
+ ('a page read in full passes 16 entries',
+  '            i = l2_index(e.va) + (e.size >> 12);',
+  '            i = l2_index(e.va) + 16;', 'test_pagetable'),
+ ('an empty L1 entry taken for a mapped MB',
+  '        if (w.k != PK_TABLE) {\n            if (!entry_of(w.d,',
+  '        if (!w.d)\n            continue;\n        if (w.k != PK_TABLE) {\n            if (!entry_of(w.d,', 'test_pagetable'),
 ]
