@@ -95,8 +95,13 @@ static inline bool l1_walk_load(struct l1_walk *w)
 
 /* First non-zero entry of t in [i, lim), or lim: runs of empty entries
  * (most of every L1 and L2) are passed 32 or eight at a time by word
- * compares. */
-u32 next_nz(const u32 *t, u32 i, u32 lim);
+ * compares (next_nz_scan); the entry at i itself, the next page of a
+ * full table, is looked at first, without a call. */
+u32 next_nz_scan(const u32 *t, u32 i, u32 lim);
+static inline u32 next_nz(const u32 *t, u32 i, u32 lim)
+{
+    return i < lim && t[i] ? i : next_nz_scan(t, i, lim);
+}
 /* Where an L1 walk at an empty entry w->idx goes next: the region of the
  * next non-zero entry, or the walk's end. */
 u64 l1_skip(const struct l1_walk *w);

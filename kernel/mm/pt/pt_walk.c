@@ -77,7 +77,7 @@ typedef u64 __attribute__((may_alias)) u64a;
  * OR where the target has it, two 64-bit ones where it does not); t + i
  * is 32-byte aligned in the block loop. */
 typedef u64 __attribute__((vector_size(16), may_alias)) u64x2;
-u32 next_nz(const u32 *t, u32 i, u32 lim)
+u32 next_nz_scan(const u32 *t, u32 i, u32 lim)
 {
     for (; i < lim && (i & 7); i++)
         if (t[i])
