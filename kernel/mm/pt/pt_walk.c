@@ -224,7 +224,7 @@ bool pt_has_table(const struct pt_root *r, vaddr_t va)
 /* First index in [i, lim) where x and y differ, or lim: runs of equal
  * entries (most of two user L1s: empty, or the same global pages) are
  * passed 32 at a time, then eight (tables are 1K-aligned, as in next_nz). */
-static u32 next_ne(const u32 *x, const u32 *y, u32 i, u32 lim)
+static u32 next_ne_scan(const u32 *x, const u32 *y, u32 i, u32 lim)
 {
     for (; i < lim && (i & 7); i++)
         if (x[i] != y[i])
@@ -246,6 +246,13 @@ static u32 next_ne(const u32 *x, const u32 *y, u32 i, u32 lim)
         if (x[i] != y[i])
             return i;
     return lim;
+}
+
+/* next_ne_scan, the entry at i itself (the next of a run of private
+ * pages, which differ) looked at first without a call. */
+static inline u32 next_ne(const u32 *x, const u32 *y, u32 i, u32 lim)
+{
+    return i < lim && x[i] != y[i] ? i : next_ne_scan(x, y, i, lim);
 }
 
 /* True if entry d of kind k is a well-formed global leaf (a marker too:
