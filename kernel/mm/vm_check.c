@@ -6,7 +6,9 @@
  * (arch_hw_translate) must agree with the software walk on every mapped
  * page of the current address space and the kernel's half, on the
  * permissions the attributes promise, and on the pages next to each
- * mapping being unmapped.
+ * mapping being unmapped. The MMU is asked on pt_check's walk of those
+ * two roots (pt_check_each), and its verdict is kept until the structure
+ * has passed, so a broken rule of the structure is still the one named.
  */
 #include "vm_check.h"
 #include "asid.h"
@@ -18,8 +20,7 @@
 
 struct hw_ctx {
     const struct pt_root *root;
-    const char **what;
-    u32 mappings;
+    const char *what;   /* the MMU's first disagreement, or NULL */
     bool seen;          /* a page was visited: */
     u64  end;           /* where the last one ended */
 };
@@ -62,18 +63,17 @@ static bool gap_ok(const struct pt_root *r, u64 va)
     return hw_unmapped((vaddr_t)va);
 }
 
-/* pt_for_each visits every mapped page in order, so the neighbours of
+/* The walk shows every mapped page in order, so the neighbours of
  * each are known without a walk: the page before e is mapped if the last
  * visit ended at e, else it lies in a gap; the page after the last visit
  * is looked at here too when there is a gap, and after the walk. */
 static int visit_hw(const struct pt_entry *e, void *p)
 {
     struct hw_ctx *c = p;
-    c->mappings++;
     vaddr_t last = e->va + e->size - PAGE_SIZE;
     /* Both ends of the page; a 4K page has one (the same four walks). */
     if (!hw_agrees(e, e->va) || (last != e->va && !hw_agrees(e, last))) {
-        *c->what = "hw_walk_mismatch";
+        c->what = "hw_walk_mismatch";
         return E_CORRUPT;
     }
     bool ok = true;
@@ -86,10 +86,21 @@ static int visit_hw(const struct pt_entry *e, void *p)
     c->seen = true;
     c->end = (u64)e->va + e->size;
     if (!ok) {
-        *c->what = "hw_neighbour_mapped";
+        c->what = "hw_neighbour_mapped";
         return E_CORRUPT;
     }
     return 0;
+}
+
+/* The MMU's verdict on a root whose walk showed it every page: the first
+ * disagreement, else the page after the last one. */
+static int hw_verdict(struct hw_ctx *c, const char **what)
+{
+    if (!c->what && c->seen && !gap_ok(c->root, c->end))   /* after the last */
+        c->what = "hw_neighbour_mapped";
+    if (c->what)
+        *what = c->what;
+    return c->what ? E_CORRUPT : 0;
 }
 
 /* Every software attribute range lies on mapped pages of its space. */
@@ -125,12 +136,14 @@ static int check_table_pages(u32 l2_tables, u32 spaces, const char **what)
     return 0;
 }
 
-/* Structure of one user address space: its tables, its attributes. */
+/* Structure of one user address space: its tables, its attributes; the
+ * MMU's pages too if it is the current one (hw). */
 static int check_space(u32 id, u32 *l2, struct vm_check_counts *c,
-                       const char **what)
+                       struct hw_ctx *hw, const char **what)
 {
     const struct pt_root *r = vm_root(id);
-    int rc = pt_check(r, l2, &c->mappings, what);
+    bool cur = id == vm_as_current();
+    int rc = pt_check_each(r, l2, &c->mappings, cur ? visit_hw : NULL, hw, what);
     struct sw_ctx sc = { r };
     if (!rc && swattr_for_each(id, visit_sw, &sc)) {
         *what = "swattr_unmapped";
@@ -154,13 +167,15 @@ static int check_globals(const char **what)
     return vg_check(&all, what);
 }
 
-/* Structure of every root, the ASIDs they hold, the table pages. */
-static int check_roots(struct vm_check_counts *c, const char **what)
+/* Structure of every root, the ASIDs they hold, the table pages; the
+ * MMU's pages of the kernel's root (hw[0]) and the current space (hw[1]). */
+static int check_roots(struct vm_check_counts *c, struct hw_ctx hw[2],
+                       const char **what)
 {
     u32 l2 = 0, spaces = 0, live_asids = 0;
-    int rc = pt_check(vm_root(0), &l2, &c->mappings, what);
+    int rc = pt_check_each(hw[0].root, &l2, &c->mappings, visit_hw, &hw[0], what);
     for (u32 id = vm_as_next(0); !rc && id; id = vm_as_next(id)) {
-        rc = check_space(id, &l2, c, what);
+        rc = check_space(id, &l2, c, &hw[1], what);
         spaces++;
         live_asids += vm_root(id)->asid != 0;
     }
@@ -172,23 +187,20 @@ static int check_roots(struct vm_check_counts *c, const char **what)
     return rc;
 }
 
+/* The current space was among those check_roots walked: vm_check_cpus
+ * passed, so it is a live user space. */
 int vm_check(struct vm_check_counts *c, const char **what)
 {
     struct pmm_stats s;
+    struct hw_ctx hw[2] = { { .root = vm_root(0) },
+                            { .root = vm_root(vm_as_current()) } };
     c->tables = c->mappings = 0;
     int rc = pmm_check(what);
     if (!rc) rc = swattr_check(what);
-    if (!rc) rc = check_roots(c, what);
+    if (!rc) rc = check_roots(c, hw, what);
     if (!rc) rc = kspace_check(what);
-    for (u32 i = 0; !rc && i < 2; i++) {
-        u32 id = i ? vm_as_current() : 0;
-        struct hw_ctx hc = { vm_root(id), what, 0, false, 0 };
-        rc = pt_for_each(hc.root, hc.root->lo, hc.root->hi, visit_hw, &hc);
-        if (!rc && hc.seen && !gap_ok(hc.root, hc.end)) {   /* after the last */
-            *what = "hw_neighbour_mapped";
-            rc = E_CORRUPT;
-        }
-    }
+    for (u32 i = 0; !rc && i < 2; i++)
+        rc = hw_verdict(&hw[i], what);
     pmm_stats(&s);
     c->pages = s.total - s.free;
     return rc;

@@ -99,13 +99,17 @@ TEST(mmu_misses_the_second_page_of_a_table)
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
-/* The MMU maps the page to another frame, or with other permissions. */
+/* The MMU maps the page to another frame, or with other permissions.
+ * (Another frame: the MMU also maps the page before a later one, where
+ * software maps nothing; the first disagreement is the one named.) */
 TEST(mmu_maps_another_frame)
 {
     setup();
-    paddr_t pa = frames(2, PG);
+    paddr_t pa = frames(3, PG);
     map_in(1, VA, pa, PG, RW);
     map_in(2, VA, pa + PG, PG, RW);
+    map_both(VA + 8 * PG, pa + 2 * PG, PG);
+    map_in(2, VA + 7 * PG, pa, PG, RW);
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
@@ -118,8 +122,16 @@ TEST(mmu_maps_read_only)
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
+/* A 64K page of a table: the L2 walk shows it as one page. */
+TEST(mmu_misses_a_64K_page)
+{
+    setup();
+    map_in(1, VA, frames(16, SZ_64K), SZ_64K, RW);
+    EXPECT_STR(check_through_2(), "hw_walk_mismatch");
+}
+
 /* The walk passes a table's pages and then a section: both are looked at
- * (the section is after the last table pt_for_each's counts promise). */
+ * (the section is after the last table). */
 TEST(mmu_misses_a_section_after_a_table)
 {
     setup();
@@ -181,6 +193,7 @@ int main(void)
     RUN(mmu_misses_the_second_page_of_a_table);
     RUN(mmu_maps_another_frame);
     RUN(mmu_maps_read_only);
+    RUN(mmu_misses_a_64K_page);
     RUN(mmu_misses_a_section_after_a_table);
     RUN(mmu_maps_the_page_before_the_first);
     RUN(mmu_maps_the_page_after_the_last);

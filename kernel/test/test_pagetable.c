@@ -475,6 +475,25 @@ TEST(usage_and_for_each)
     EXPECT_EQ(c.sizes, bytes);
 }
 
+/* A walk from the start of a root that keeps counts ends once they are
+ * used up, and not before: a section and a supersection after the last
+ * table are still pages of it. */
+TEST(for_each_counted)
+{
+    struct pt_count n = { 0, 0 };
+    struct visit_ctx c = { 0, 0, 0 };
+
+    setup(16u << 20);
+    U.count = &n;                        /* zero over a zeroed L1 */
+    EXPECT_EQ(pt_map(&U, 0x01000000, DEVPA, SZ_64K + SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_map1(&U, 0x02000000, DEVPA, SZ_1M, DEV), 0);
+    EXPECT_EQ(pt_map1(&U, 0x03000000, DEVPA, SZ_16M, DEV), 0);
+    EXPECT_EQ(pt_for_each(&U, 0, 0, visit, &c), 0);
+    EXPECT_EQ(c.n, 4);
+    EXPECT_EQ(c.sizes, SZ_64K + SZ_4K + SZ_1M + SZ_16M);
+    expect_check();
+}
+
 TEST(check_finds_corruption)
 {
     u32 t = 0, m = 0, *e;
@@ -552,6 +571,7 @@ int main(void)
     RUN(l2_quarters_share_pages);
     RUN(frames_and_destroy);
     RUN(usage_and_for_each);
+    RUN(for_each_counted);
     RUN(check_finds_corruption);
     RUN(check_finds_a_frame_not_held_and_a_private_kernel_page);
     return unit_report();

@@ -218,6 +218,14 @@ void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes);
 int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
              const char **what);
 
+/* pt_check, and on the same walk fn(e, ctx) for each page that passed its
+ * rules, in address order, until fn returns non-zero (that ends the
+ * calls, not the check; fn keeps its own verdict in ctx). On a root that
+ * passes, fn sees exactly what pt_for_each(r, r->lo, r->hi, fn, ctx)
+ * would show it. Allocates nothing, flushes nothing, as pt_check. */
+int pt_check_each(const struct pt_root *r, u32 *tables, u32 *mappings,
+                  pt_visit_fn fn, void *ctx, const char **what);
+
 /* Kernel boot: sets every entry of the kernel L1 to its boot value: the
  * direct map (global, privileged, normal, 1M sections) for all of RAM of
  * *b, read+execute over [text_base, text_end) and read+write, never

@@ -35,38 +35,49 @@ static bool frames_ok(paddr_t pa, u32 size)
 
 /* The rules every leaf obeys: well formed, of a size its level holds,
  * replicas (n entries at p, index idx of its table, avail entries left)
- * aligned and equal, global in a kernel root, frames held. */
+ * aligned and equal, global in a kernel root, frames held. *e = the page
+ * (its size, frame and attributes; the caller sets its va). */
 static const char *check_leaf(const struct pt_root *r, const u32 *p,
                               enum pt_kind k, bool l2, u32 idx, u32 avail,
-                              u32 *n)
+                              u32 *n, struct pt_entry *e)
 {
-    u32 size, attrs;
-    paddr_t pa;
-
-    if (!leaf_decode(*p, k, &size, &pa, &attrs))
+    if (!leaf_decode(*p, k, &e->size, &e->pa, &e->attrs))
         return l2 ? "l2_descriptor" : "l1_descriptor";
-    if (l2 != (size <= SZ_64K))
+    if (l2 != (e->size <= SZ_64K))
         return "page_size_level";
-    *n = (size == SZ_64K || size == SZ_16M) ? 16 : 1;
+    *n = (e->size == SZ_64K || e->size == SZ_16M) ? 16 : 1;
     if (!ALIGNED(idx, *n) || *n > avail)
         return "replicas_misaligned";
     for (u32 i = 1; i < *n; i++)
         if (p[i] != p[0])
             return "replicas_differ";
-    if (r->is_kernel && !(attrs & ATTR_GLOBAL))
+    if (r->is_kernel && !(e->attrs & ATTR_GLOBAL))
         return "kernel_not_global";
-    if (!r->is_kernel && !(attrs & ATTR_INTERRUPT) && !frames_ok(pa, size))
+    if (!r->is_kernel && !(e->attrs & ATTR_INTERRUPT) && !frames_ok(e->pa, e->size))
         return "frame_not_held";
     return NULL;
 }
 
 /* What check_l1 counts: tables and mappings for the caller, bytes for
  * pt_usage's counts (every non-zero entry stands for its share, as
- * pt_usage_scan counts them). */
-struct tally { u32 *tables, *maps; u32 l2_tables, bytes; };
+ * pt_usage_scan counts them); and whom it shows each page that passed
+ * (fn, until fn returns non-zero; none if NULL). */
+struct tally {
+    u32 *tables, *maps;
+    u32 l2_tables, bytes;
+    pt_visit_fn fn;
+    void *ctx;
+};
 
-/* One L2 table under L1 entry d. */
-static const char *check_table(const struct pt_root *r, u32 d, struct tally *c)
+static void show(struct tally *c, const struct pt_entry *e)
+{
+    if (c->fn && c->fn(e, c->ctx))
+        c->fn = NULL;
+}
+
+/* One L2 table under L1 entry d, for the region at base. */
+static const char *check_table(const struct pt_root *r, u32 d, vaddr_t base,
+                               struct tally *c)
 {
     paddr_t t = d & L1_TABLE_ADDR;
     const struct page_info *p = pmm_page(t);
@@ -94,14 +105,18 @@ static const char *check_table(const struct pt_root *r, u32 d, struct tally *c)
             n = 1;
             nz++;
             (*c->maps)++;
+            show(c, &(struct pt_entry){ .va = base | i << 12, .pa = l2[i] & ~(SZ_4K - 1),
+                                        .size = SZ_4K, .attrs = a });
             continue;
         }
+        struct pt_entry e = { .va = base | i << 12 };
         const char *bad = check_leaf(r, &l2[i], l2_kind(l2[i]), true, i,
-                                     L2_ENTRIES - i, &n);
+                                     L2_ENTRIES - i, &n, &e);
         if (bad)
             return bad;
         nz += n;
         (*c->maps)++;
+        show(c, &e);
     }
     if (nz != *cnt)
         return "l2_count";
@@ -121,14 +136,17 @@ static const char *check_l1(const struct pt_root *r, struct tally *c)
             continue;
         }
         if (w.k == PK_TABLE) {
-            bad = check_table(r, w.d, c);
+            bad = check_table(r, w.d, (vaddr_t)w.v, c);
             (*c->tables)++;
             c->l2_tables++;
         } else {
             if (w.k != PK_NONE) {
+                struct pt_entry e = { .va = (vaddr_t)w.v };
                 bad = check_leaf(r, &w.l1[w.idx], w.k, false, w.idx,
-                                 (u32)((span_end(r) - w.v) >> 20), &n);
+                                 (u32)((span_end(r) - w.v) >> 20), &n, &e);
                 (*c->maps)++;
+                if (!bad)
+                    show(c, &e);
             }
             c->bytes += n * SZ_1M;   /* a marker too: it is non-zero */
         }
@@ -143,8 +161,16 @@ static const char *check_l1(const struct pt_root *r, struct tally *c)
 int pt_check(const struct pt_root *r, u32 *tables, u32 *mappings,
              const char **what)
 {
+    return pt_check_each(r, tables, mappings, NULL, NULL, what);
+}
+
+/* See pagetable.h. The pages are those check_l1 passes, in its order,
+ * so one walk of the tables serves both. */
+int pt_check_each(const struct pt_root *r, u32 *tables, u32 *mappings,
+                  pt_visit_fn fn, void *ctx, const char **what)
+{
     const char *bad = NULL;
-    struct tally c = { tables, mappings, 0, 0 };
+    struct tally c = { tables, mappings, 0, 0, fn, ctx };
 
     if (l2_check_list(what))
         return E_CORRUPT;

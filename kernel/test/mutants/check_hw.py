@@ -1,13 +1,13 @@
 # Mutants of kernel/mm/vm_check.c that test_check_hw must catch
 # (kernel/test/mutate.py): the MMU's opinion of each mapping and of the
-# pages next to it, learnt from the order pt_for_each visits in.
+# pages next to it, learnt from the order pt_check_each shows them in.
 # Each: (name, exact text in the source, the bug put in its place).
 SOURCE = 'kernel/mm/vm_check.c'
 TEST = 'test_check_hw'
 MUTANTS = [
  ('no check after the last mapping',
-  '        if (!rc && hc.seen && !gap_ok(hc.root, hc.end)) {',
-  '        if (0) {'),
+  '    if (!c->what && c->seen && !gap_ok(c->root, c->end))',
+  '    if (0)'),
  ('no check before the first mapping',
   '        if (e->va != 0 && (!c->seen || c->end != (u64)e->va - PAGE_SIZE))',
   '        if (c->seen && e->va != 0 && c->end != (u64)e->va - PAGE_SIZE)'),

@@ -1,6 +1,7 @@
 # Mutants of kernel/mm/pt/pt_check.c that test_pagetable must catch
 # (kernel/test/mutate.py): a leaf's own rules, on the quick 4K path and
-# the full one.
+# the full one. test_check_hw: the pages pt_check_each shows check's
+# hardware pass.
 SOURCE = 'kernel/mm/pt/pt_check.c'
 TEST = 'test_pagetable'
 MUTANTS = [('4K page: frame not looked at',
@@ -21,4 +22,16 @@ MUTANTS = [('4K page: frame not looked at',
  ('replicas not compared',
   '        if (p[i] != p[0])\n            return "replicas_differ";',
   '        if (0)\n            return "replicas_differ";'),
+ ('4K page not shown to the hardware pass',
+  '            show(c, &(struct pt_entry){',
+  '            if (0) show(c, &(struct pt_entry){', 'test_check_hw'),
+ ('large L2 page not shown to the hardware pass',
+  '        (*c->maps)++;\n        show(c, &e);',
+  '        (*c->maps)++;', 'test_check_hw'),
+ ('L1 page not shown to the hardware pass',
+  '                if (!bad)\n                    show(c, &e);',
+  '                (void)0;', 'test_check_hw'),
+ ('shown pages go on after the visitor stopped them',
+  '    if (c->fn && c->fn(e, c->ctx))\n        c->fn = NULL;',
+  '    if (c->fn)\n        c->fn(e, c->ctx);', 'test_check_hw'),
 ]

@@ -1,16 +1,18 @@
 # Mutants of kernel/mm/pt/pt_walk.c that test_check_hw must catch
-# (kernel/test/mutate.py): pt_for_each ends a walk from a root's start
-# once its counts are used up; ending too soon hides mappings from check.
-# And pt_all_mapped's (test_pagetable): protect's E_NOT_MAPPED over a hole.
+# (kernel/test/mutate.py): next_nz's block scan, which check's walk of
+# every root passes empty entries with. test_pagetable: pt_for_each ends
+# a walk from a root's start once its counts are used up (ending too
+# soon hides pages from a new space's copy and check's global pages);
+# pt_all_mapped: protect's E_NOT_MAPPED over a hole.
 SOURCE = 'kernel/mm/pt/pt_walk.c'
 TEST = 'test_check_hw'
 MUTANTS = [
  ('walk ends with the last table',
   '        if (counted && !tables && !bytes)',
-  '        if (counted && !tables)'),
+  '        if (counted && !tables)', 'test_pagetable'),
  ('table scan ends a run early',
   '                if (whole && left <= n) {',
-  '                if (whole && left <= n + 1) {'),
+  '                if (whole && left <= n + 1) {', 'test_pagetable'),
  ('block scan looks at half of each 16 bytes',
   '        u64x2 o = (q[0] | q[1] | q[2] | q[3]) | (q[4] | q[5] | q[6] | q[7]);\n        if (o[0] | o[1])',
   '        u64x2 o = (q[0] | q[1] | q[2] | q[3]) | (q[4] | q[5] | q[6] | q[7]);\n        if (o[0])'),
