@@ -208,6 +208,12 @@ int arch_hw_translate(vaddr_t va, bool user, bool write, paddr_t *pa, u32 *fsr);
 #define HW_USER_R 4u
 #define HW_USER_W 8u
 u32 arch_hw_access(vaddr_t va, paddr_t *pa, u32 *fsr);
+/* arch_hw_access on each of the n (>= 1) 4K pages from va, all in va's
+ * 1 MiB region: m[i] the mask for va + i * 4K, pa[i] its address where
+ * m[i] has HW_PRIV_R (else left alone); no fault status. ARM: the four
+ * ATS operations per page; host: one L1 read for the run, one L2 read a
+ * page. Never aborts. */
+void arch_hw_access_run(vaddr_t va, u32 n, u32 *m, paddr_t *pa);
 
 /* ---- entry -------------------------------------------------------------- */
 

@@ -7,7 +7,8 @@
  * page of the current address space and the kernel's half, on the
  * permissions the attributes promise, and on the pages next to each
  * mapping being unmapped. The MMU is asked on pt_check's walk of those
- * two roots (pt_check_each), and its verdict is kept until the structure
+ * two roots (pt_check_each), about a run of 4K pages of one table at
+ * once (arch_hw_access_run), and its verdict is kept until the structure
  * has passed, so a broken rule of the structure is still the one named.
  */
 #include "vm_check.h"
@@ -18,11 +19,22 @@
 #include "vm_global.h"
 #include "vm.h"
 
+/* 4K pages the MMU is asked about at once (arch_hw_access_run). */
+#define HW_RUN 64u
+
 struct hw_ctx {
     const struct pt_root *root;
     const char *what;   /* the MMU's first disagreement, or NULL */
     bool seen;          /* a page was visited: */
     u64  end;           /* where the last one ended */
+    /* Pages whose check waits (hw_run_check), the n 4K pages from run_va
+     * (one 1 MiB region), each going on from the page before it, so that
+     * no neighbour of theirs needs a look: what the MMU must say of each
+     * (want, pa), then what it said (m, got). */
+    vaddr_t run_va;
+    u32 n;
+    u32 want[HW_RUN], m[HW_RUN];
+    paddr_t pa[HW_RUN], got[HW_RUN];
 };
 
 /* The MMU's verdict on one access to va: true if it translates, *pa set. */
@@ -41,17 +53,56 @@ static bool hw_unmapped(vaddr_t va)
     return arch_fault_is_translation(fsr);
 }
 
+/* The accesses (HW_*) a valid page of attrs allows. */
+static u32 hw_want(u32 attrs)
+{
+    bool priv = attrs & ATTR_PRIVILEGED, wr = attrs & ATTR_WRITE;
+    return HW_PRIV_R | (wr ? HW_PRIV_W : 0) | (priv ? 0 : HW_USER_R) |
+           (wr && !priv ? HW_USER_W : 0);
+}
+
 /* One 4K page of entry e at va agrees with the MMU in all four ways. */
 static bool hw_agrees(const struct pt_entry *e, vaddr_t va)
 {
     paddr_t pa = 0;
     u32 fsr;
-    bool priv = e->attrs & ATTR_PRIVILEGED, wr = e->attrs & ATTR_WRITE;
-    u32 want = HW_PRIV_R | (wr ? HW_PRIV_W : 0) | (priv ? 0 : HW_USER_R) |
-               (wr && !priv ? HW_USER_W : 0);
     if (e->attrs & ATTR_INTERRUPT)
         return hw_unmapped(va);
-    return arch_hw_access(va, &pa, &fsr) == want && pa == e->pa + (va - e->va);
+    return arch_hw_access(va, &pa, &fsr) == hw_want(e->attrs) &&
+           pa == e->pa + (va - e->va);
+}
+
+/* The waiting pages agree with the MMU (hw_agrees on each, in order):
+ * else E_CORRUPT, the first disagreement named. */
+static int hw_run_check(struct hw_ctx *c)
+{
+    u32 n = c->n;
+    c->n = 0;
+    if (n == 0)
+        return 0;
+    arch_hw_access_run(c->run_va, n, c->m, c->got);
+    for (u32 i = 0; i < n; i++)
+        if (c->m[i] != c->want[i] || c->got[i] != c->pa[i]) {
+            c->what = "hw_walk_mismatch";
+            return E_CORRUPT;
+        }
+    return 0;
+}
+
+/* A valid 4K page that goes on from the last one visited, in the region
+ * of the waiting pages, waits to be checked with them. */
+static bool hw_run_add(struct hw_ctx *c, const struct pt_entry *e)
+{
+    if (!c->seen || c->end != e->va || e->size != SZ_4K ||
+        (e->attrs & ATTR_INTERRUPT) || c->n == HW_RUN ||
+        (c->n && (e->va ^ c->run_va) >= SZ_1M))
+        return false;
+    if (c->n == 0)
+        c->run_va = e->va;
+    c->want[c->n] = hw_want(e->attrs);
+    c->pa[c->n++] = e->pa;
+    c->end += SZ_4K;
+    return true;
 }
 
 /* A page next to a mapping that software leaves unmapped (in the span,
@@ -66,11 +117,17 @@ static bool gap_ok(const struct pt_root *r, u64 va)
 /* The walk shows every mapped page in order, so the neighbours of
  * each are known without a walk: the page before e is mapped if the last
  * visit ended at e, else it lies in a gap; the page after the last visit
- * is looked at here too when there is a gap, and after the walk. */
+ * is looked at here too when there is a gap, and after the walk. Most
+ * pages are 4K pages going on from the last: they wait (hw_run_add), and
+ * the MMU is asked about them at once before any other page. */
 static int visit_hw(const struct pt_entry *e, void *p)
 {
     struct hw_ctx *c = p;
     vaddr_t last = e->va + e->size - PAGE_SIZE;
+    if (hw_run_add(c, e))
+        return 0;
+    if (hw_run_check(c))
+        return E_CORRUPT;
     /* Both ends of the page; a 4K page has one (the same four walks). */
     if (!hw_agrees(e, e->va) || (last != e->va && !hw_agrees(e, last))) {
         c->what = "hw_walk_mismatch";
@@ -96,6 +153,8 @@ static int visit_hw(const struct pt_entry *e, void *p)
  * disagreement, else the page after the last one. */
 static int hw_verdict(struct hw_ctx *c, const char **what)
 {
+    if (!c->what)
+        hw_run_check(c);
     if (!c->what && c->seen && !gap_ok(c->root, c->end))   /* after the last */
         c->what = "hw_neighbour_mapped";
     if (c->what)
@@ -191,9 +250,14 @@ static int check_roots(struct vm_check_counts *c, struct hw_ctx hw[2],
  * passed, so it is a live user space. */
 int vm_check(struct vm_check_counts *c, const char **what)
 {
+    static struct hw_ctx hw[2];   /* 1 KiB each: not on a kernel stack */
     struct pmm_stats s;
-    struct hw_ctx hw[2] = { { .root = vm_root(0) },
-                            { .root = vm_root(vm_as_current()) } };
+    for (u32 i = 0; i < 2; i++) {
+        hw[i].root = vm_root(i ? vm_as_current() : 0);
+        hw[i].what = NULL;
+        hw[i].seen = false;
+        hw[i].n = 0;
+    }
     c->tables = c->mappings = 0;
     int rc = pmm_check(what);
     if (!rc) rc = swattr_check(what);

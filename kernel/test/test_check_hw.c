@@ -140,6 +140,75 @@ TEST(mmu_misses_a_section_after_a_table)
     EXPECT_STR(check_through_2(), "hw_walk_mismatch");
 }
 
+/* Pages after the first of a run are asked about together
+ * (arch_hw_access_run): n pages from VA mapped alike in both spaces but
+ * page k, which space 2 maps read-only (ro) or to another frame. */
+static const char *run_with_page_k(u32 n, u32 k, bool ro)
+{
+    setup();
+    paddr_t pa = frames(n + 1, PG);
+    map_both(VA, pa, k * PG);
+    map_in(1, VA + k * PG, pa + k * PG, PG, RW);
+    map_in(2, VA + k * PG, pa + (ro ? k : n) * PG, PG,
+           ro ? ATTR_READ : RW);
+    if (k + 1 < n)
+        map_both(VA + (k + 1) * PG, pa + (k + 1) * PG, (n - k - 1) * PG);
+    return check_through_2();
+}
+
+TEST(mmu_maps_a_page_of_a_run_read_only)
+{
+    EXPECT_STR(run_with_page_k(8, 3, true), "hw_walk_mismatch");
+}
+
+TEST(mmu_maps_a_page_of_a_run_to_another_frame)
+{
+    EXPECT_STR(run_with_page_k(8, 3, false), "hw_walk_mismatch");
+}
+
+/* The last page of the walk: its run is asked about after the walk. */
+TEST(mmu_maps_the_last_page_of_a_run_read_only)
+{
+    EXPECT_STR(run_with_page_k(8, 7, true), "hw_walk_mismatch");
+}
+
+/* Longer than one question: the page is in the second. */
+TEST(mmu_maps_a_page_of_a_long_run_read_only)
+{
+    EXPECT_STR(run_with_page_k(100, 90, true), "hw_walk_mismatch");
+}
+
+/* A run of pages over a 1 MiB boundary: one question per region. */
+TEST(run_over_a_region_boundary_agrees)
+{
+    setup();
+    map_both(SEC - 4 * PG, frames(8, PG), 8 * PG);
+    EXPECT_STR(check_through_2(), "ok");
+}
+
+/* A run, a gap, a run: the first is asked about before the gap's pages
+ * are looked at, and the second on its own. */
+TEST(mmu_maps_a_page_of_a_run_before_a_gap)
+{
+    setup();
+    paddr_t pa = frames(9, PG);
+    map_in(1, VA, pa, 4 * PG, RW);
+    map_in(2, VA, pa, 2 * PG, RW);
+    map_in(2, VA + 2 * PG, pa + 2 * PG, PG, ATTR_READ);
+    map_in(2, VA + 3 * PG, pa + 3 * PG, PG, RW);
+    map_both(VA + 6 * PG, pa + 4 * PG, 4 * PG);
+    EXPECT_STR(check_through_2(), "hw_walk_mismatch");
+}
+
+TEST(runs_on_either_side_of_a_gap_agree)
+{
+    setup();
+    paddr_t pa = frames(8, PG);
+    map_both(VA, pa, 4 * PG);
+    map_both(VA + 6 * PG, pa + 4 * PG, 4 * PG);
+    EXPECT_STR(check_through_2(), "ok");
+}
+
 TEST(mmu_maps_the_page_before_the_first)
 {
     setup();
@@ -195,6 +264,13 @@ int main(void)
     RUN(mmu_maps_read_only);
     RUN(mmu_misses_a_64K_page);
     RUN(mmu_misses_a_section_after_a_table);
+    RUN(mmu_maps_a_page_of_a_run_read_only);
+    RUN(mmu_maps_a_page_of_a_run_to_another_frame);
+    RUN(mmu_maps_the_last_page_of_a_run_read_only);
+    RUN(mmu_maps_a_page_of_a_long_run_read_only);
+    RUN(run_over_a_region_boundary_agrees);
+    RUN(mmu_maps_a_page_of_a_run_before_a_gap);
+    RUN(runs_on_either_side_of_a_gap_agree);
     RUN(mmu_maps_the_page_before_the_first);
     RUN(mmu_maps_the_page_after_the_last);
     RUN(mmu_maps_the_page_after_one_before_a_gap);

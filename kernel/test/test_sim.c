@@ -185,6 +185,23 @@ TEST(ap_table)
         EXPECT_EQ(arch_hw_access(sec + 0x12344, &pa, &fsr), mask);
         EXPECT_EQ(grants[ap][0] ? pa : fsr, grants[ap][0] ? F1M + 0x12344 : 0xd);
     }
+    /* arch_hw_access_run: the same masks and frames, page by page, over
+     * the eight pages of the table and one it lacks, and in a section */
+    struct sim_stats a, b;
+    u32 m[9];
+    paddr_t pas[9];
+    sim_get_stats(&a);
+    arch_hw_access_run(0x10000000u, 9, m, pas);
+    sim_get_stats(&b);
+    EXPECT_EQ(b.walks - a.walks, 9);
+    for (u32 i = 0; i < 9; i++) {
+        paddr_t pa = 0;
+        EXPECT_EQ(m[i], arch_hw_access(0x10000000u + i * SZ_4K, &pa, NULL));
+        EXPECT(!(m[i] & HW_PRIV_R) || pas[i] == pa);
+    }
+    arch_hw_access_run((4u << 20) + SZ_4K, 2, m, pas);      /* AP 3 */
+    EXPECT(m[0] == 0xf && m[1] == 0xf);
+    EXPECT(pas[0] == F1M + SZ_4K && pas[1] == F1M + 2 * SZ_4K);
 }
 
 TEST(xn_and_exec)

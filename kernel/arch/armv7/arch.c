@@ -236,3 +236,10 @@ u32 arch_hw_access(vaddr_t va, paddr_t *pa, u32 *fsr)
         m |= HW_USER_W;
     return m;
 }
+
+/* See arch.h: arch_hw_access page by page. */
+void arch_hw_access_run(vaddr_t va, u32 n, u32 *m, paddr_t *pa)
+{
+    for (u32 i = 0; i < n; i++)
+        m[i] = arch_hw_access(va + i * PAGE_SIZE, &pa[i], 0);
+}

@@ -154,6 +154,11 @@ static inline u8 *sim_ram_ptr(paddr_t pa, u32 len)
  * With cached, uses and fills the walk cache; without, reads only RAM.
  * Returns 0 with *x filled, or a FS_* code (translation, external). */
 u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x);
+/* walker.c: arch_hw_access_run's masks and addresses (arch.h) for the n
+ * 4K pages from va, all in va's 1 MiB region: uncached walks that read
+ * the L1 descriptor once (nothing changes the tables during the call).
+ * Counts no walks in sim.stats (the caller does). */
+void sim_walk_run(vaddr_t va, u32 n, u32 *m, paddr_t *pa);
 
 /* walker.c: domain and permission check of an access (ACCESS_*) with
  * privilege user against x and the current DACR. 0 or a FS_* code. */

@@ -62,7 +62,7 @@ static void decode_section(vaddr_t va, u32 d, struct sim_xlat *x)
 
 /* Reads and decodes the L2 descriptor for va in the table that the L1
  * page-table descriptor l1d points at. 0 or a FS_* code. */
-static u32 walk_l2(vaddr_t va, u32 l1d, struct sim_xlat *x)
+static inline u32 walk_l2(vaddr_t va, u32 l1d, struct sim_xlat *x)
 {
     paddr_t at = (l1d & 0xfffffc00u) | (FIELD(va, 19, 12) << 2);
     u32 d;
@@ -107,15 +107,9 @@ static u32 fetch_l1(vaddr_t va, bool cached, u32 *l1d)
     return 0;
 }
 
-/* See sim_priv.h. */
-u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x)
+/* The walk of va from its L1 descriptor l1d. 0 or a FS_* code. */
+static inline u32 walk_from_l1(vaddr_t va, u32 l1d, struct sim_xlat *x)
 {
-    u32 l1d, fs;
-
-    sim.stats.walks++;
-    fs = fetch_l1(va, cached, &l1d);
-    if (fs)
-        return fs;
     switch (FIELD(l1d, 1, 0)) {
     case 1:
         return walk_l2(va, l1d, x);
@@ -125,6 +119,16 @@ u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x)
     default:                              /* 00 fault, 11 reserved */
         return FS_TRANS_SECTION;
     }
+}
+
+/* See sim_priv.h. */
+u32 sim_walk(vaddr_t va, bool cached, struct sim_xlat *x)
+{
+    u32 l1d, fs;
+
+    sim.stats.walks++;
+    fs = fetch_l1(va, cached, &l1d);
+    return fs ? fs : walk_from_l1(va, l1d, x);
 }
 
 /* What AP[2:0] grants with SCTLR.AFE = 0 (ARM ARM table B3-8); the bits
@@ -169,4 +173,19 @@ u32 sim_check(const struct sim_xlat *x, u32 access, bool user)
     if (!(ap_grants[x->ap] & need) || (access == ACCESS_EXEC && x->xn))
         return x->l2 ? FS_PERM_PAGE : FS_PERM_SECTION;
     return 0;
+}
+
+/* See sim_priv.h. Here, so that the walk and sim_grants inline (what
+ * the masks do not need of a walk is not kept). */
+void sim_walk_run(vaddr_t va, u32 n, u32 *m, paddr_t *pa)
+{
+    u32 l1d, fs = fetch_l1(va, false, &l1d);
+
+    for (u32 i = 0; i < n; i++) {
+        vaddr_t a = va + i * SZ_4K;
+        struct sim_xlat x;
+        m[i] = fs || walk_from_l1(a, l1d, &x) ? 0 : sim_grants(&x);
+        if (m[i] & HW_PRIV_R)
+            pa[i] = x.pa + (a - x.va);
+    }
 }
