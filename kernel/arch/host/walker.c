@@ -88,7 +88,7 @@ static inline u32 walk_l2(vaddr_t va, u32 l1d, struct sim_xlat *x)
 
 /* The L1 descriptor for va: from the walk cache (if cached and present)
  * or from the table TTBR0/TTBR1 names. 0 or a FS_* code. */
-static u32 fetch_l1(vaddr_t va, bool cached, u32 *l1d)
+static inline u32 fetch_l1(vaddr_t va, bool cached, u32 *l1d)
 {
     paddr_t at;
 
@@ -179,7 +179,7 @@ u32 sim_check(const struct sim_xlat *x, u32 access, bool user)
  * the masks do not need of a walk is not kept). */
 void sim_walk_run(vaddr_t va, u32 n, u32 *m, paddr_t *pa)
 {
-    u32 l1d, fs = fetch_l1(va, false, &l1d);
+    u32 l1d = 0, fs = fetch_l1(va, false, &l1d);   /* 0: unused if fs */
 
     for (u32 i = 0; i < n; i++) {
         vaddr_t a = va + i * SZ_4K;
