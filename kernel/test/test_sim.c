@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include "sim.h"
+#include "sim_priv.h"   /* the walk cache's valid bits */
 #include "unit.h"
 
 #define L1A 0x40200000u
@@ -496,6 +497,33 @@ TEST(walk_cache)
     EXPECT_EQ(ld(0x00802000u, false, NULL), 0x5);
 }
 
+/* The walk cache's valid bits (wc_live) follow its entries through
+ * fills and flushes, and lookups find an entry past an emptied slot. */
+TEST(walk_cache_live_bits)
+{
+    const struct sim_tlb *t;
+    u32 seen = 0;
+    setup(0);
+    t = &sim_cur()->tlb;
+    l2(T1, 0x00000000u, d_small(FA, 3, false, true));
+    l2(T1, 0x00001000u, d_small(FB, 3, false, true));
+    for (u32 r = 1; r <= 6; r++) {
+        l1(L1A, r << 20, d_table(T1, 0));
+        EXPECT_EQ(ld(r << 20, false, NULL), 0);
+    }
+    arch_tlb_flush_va(3u << 20, 1);                     /* its slot empties */
+    EXPECT_EQ(sim_walk_cache_count(), 5);
+    for (u32 i = 0; i < SIM_WALK_ENTRIES; i++)
+        EXPECT_EQ(t->wc_live >> i & 1, t->wc[i].valid);
+    for (u32 i = wc_next(t, 0); i < SIM_WALK_ENTRIES; i = wc_next(t, i + 1))
+        seen |= 1u << i;
+    EXPECT_EQ(seen, t->wc_live);
+    l1(L1A, 5u << 20, 0);                               /* "free" the table */
+    EXPECT_EQ(ld((5u << 20) + 0x1000u, false, NULL), 0);   /* still cached */
+    EXPECT_EQ(ld((3u << 20) + 0x1000u, false, NULL), 0);   /* walked anew */
+    EXPECT_EQ(sim_walk_cache_count(), 6);
+}
+
 TEST(cache_sum_fill)
 {
     u32 sum = 0, done = 99;
@@ -570,6 +598,7 @@ int main(void)
     RUN(eviction);
     RUN(hw_translate_bypasses_tlb);
     RUN(walk_cache);
+    RUN(walk_cache_live_bits);
     RUN(cache_sum_fill);
     RUN(reset_and_ram_size);
     RUN(cpus_have_their_own_tlbs);

@@ -73,10 +73,15 @@ struct sim_tlb {
     struct sim_tlb_entry e[SIM_TLB_MAX];
     u32 n, hand;
     u64 live[SIM_TLB_MAX / 64];
-    /* Walk cache, same rules; wc_hand its eviction hand. */
+    /* Walk cache, same rules; wc_hand its eviction hand. Invariant: bit
+     * i of wc_live is wc[i].valid (wc_set_valid keeps both), so scans
+     * visit the valid entries only (wc_next). */
     struct sim_wc_entry wc[SIM_WALK_ENTRIES];
     u32 wc_hand;
+    u32 wc_live;
 };
+
+_Static_assert(SIM_WALK_ENTRIES <= 32, "wc_live has a bit per entry");
 
 /* Marks TLB slot i of t valid or not. */
 static inline void tlb_set_valid(struct sim_tlb *t, u32 i, bool v)
@@ -99,6 +104,25 @@ static inline u32 tlb_next(const struct sim_tlb *t, u32 i)
         }
     }
     return t->n;
+}
+
+/* Marks walk-cache slot i of t valid or not. */
+static inline void wc_set_valid(struct sim_tlb *t, u32 i, bool v)
+{
+    t->wc[i].valid = v;
+    if (v)
+        t->wc_live |= 1u << i;
+    else
+        t->wc_live &= ~(1u << i);
+}
+
+/* The first valid walk-cache slot of t at or after i, or
+ * SIM_WALK_ENTRIES: for (i = wc_next(t, 0); i < SIM_WALK_ENTRIES;
+ * i = wc_next(t, i + 1)). */
+static inline u32 wc_next(const struct sim_tlb *t, u32 i)
+{
+    u32 w = i < SIM_WALK_ENTRIES ? t->wc_live >> i : 0;
+    return w ? i + (u32)__builtin_ctz(w) : SIM_WALK_ENTRIES;
 }
 
 /* One simulated CPU: its translation registers and its own TLB. */

@@ -47,7 +47,7 @@ static bool sel_tag(bool global, u32 tag, enum sel_mode mode, u32 asid)
 }
 
 static bool tlb_free(const struct sim_tlb *t, u32 i) { return !t->e[i].valid; }
-static bool wc_free(const struct sim_tlb *t, u32 i)  { return !t->wc[i].valid; }
+static bool wc_free(const struct sim_tlb *t, u32 i)  { return !(t->wc_live >> i & 1); }
 
 /* Slot for a new entry among n of t: the first free one from *hand on,
  * else the one under *hand (eviction); *hand moves past the slot taken. */
@@ -76,7 +76,7 @@ void tlb_reset(struct sim_tlb *t, u32 entries)
     for (u32 i = 0; i < SIM_TLB_MAX; i++)
         tlb_set_valid(t, i, false);
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++)
-        t->wc[i].valid = false;
+        wc_set_valid(t, i, false);
     t->n = entries;
     t->hand = 0;
     t->wc_hand = 0;
@@ -121,10 +121,11 @@ const struct sim_xlat *tlb_fill(const struct sim_xlat *x)
 bool wc_lookup(vaddr_t va, u32 *l1d)
 {
     const struct sim_cpu *c = sim_cur();
+    const struct sim_tlb *t = &c->tlb;
 
-    for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
-        const struct sim_wc_entry *w = &c->tlb.wc[i];
-        if (w->valid && w->va == ALIGN_DOWN(va, SZ_1M) &&
+    for (u32 i = wc_next(t, 0); i < SIM_WALK_ENTRIES; i = wc_next(t, i + 1)) {
+        const struct sim_wc_entry *w = &t->wc[i];
+        if (w->va == ALIGN_DOWN(va, SZ_1M) &&
             (w->global || w->asid == c->asid)) {
             *l1d = w->l1d;
             return true;
@@ -141,7 +142,7 @@ void wc_fill(vaddr_t va, u32 l1d)
     u32 i = take_slot(t, SIM_WALK_ENTRIES, &t->wc_hand, wc_free);
     struct sim_wc_entry *w = &t->wc[i];
 
-    w->valid = true;
+    wc_set_valid(t, i, true);
     w->global = va >= USER_TOP;
     w->asid = (u8)c->asid;
     w->va = ALIGN_DOWN(va, SZ_1M);
@@ -160,11 +161,11 @@ static void flush(struct sim_tlb *t, bool by_va, vaddr_t va,
             sel_tag(e->x.global, e->asid, mode, asid))
             tlb_set_valid(t, i, false);
     }
-    for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
+    for (u32 i = wc_next(t, 0); i < SIM_WALK_ENTRIES; i = wc_next(t, i + 1)) {
         struct sim_wc_entry *w = &t->wc[i];
-        if (w->valid && (!by_va || w->va == ALIGN_DOWN(va, SZ_1M)) &&
+        if ((!by_va || w->va == ALIGN_DOWN(va, SZ_1M)) &&
             sel_tag(w->global, w->asid, mode, asid))
-            w->valid = false;
+            wc_set_valid(t, i, false);
     }
 }
 
@@ -250,11 +251,7 @@ u32 sim_tlb_count(void)
 /* Valid walk-cache entries of the running CPU. */
 u32 sim_walk_cache_count(void)
 {
-    u32 n = 0;
-
-    for (u32 i = 0; i < SIM_WALK_ENTRIES; i++)
-        n += sim_cur()->tlb.wc[i].valid;
-    return n;
+    return (u32)__builtin_popcount(sim_cur()->tlb.wc_live);
 }
 
 /* See sim.h. */
