@@ -1079,8 +1079,12 @@ static bool memattr_ok(u8 ma, u32 attrs)
 }
 
 /* One translation the MMU holds or walks for user page va of address
- * space as agrees with the model. */
-static void xlat_vs_model(const char *oracle, u32 as, vaddr_t va, const struct sim_xlat *x)
+ * space as agrees with the model. Its descriptor bits (AP, XN, nG,
+ * memory type) against the page's attrs are a function of the two
+ * alone: *judged is the attrs they last passed for with this x (~0u:
+ * none), so the pages of one translation judge them once per attrs. */
+static void xlat_vs_model(const char *oracle, u32 as, vaddr_t va, const struct sim_xlat *x,
+                          u32 *judged)
 {
     h.probe_set = true;
     h.probe_va = va;
@@ -1095,6 +1099,8 @@ static void xlat_vs_model(const char *oracle, u32 as, vaddr_t va, const struct s
     paddr_t pa = x->pa + (va - x->va);
     if (pa != p->pa)
         finding(oracle, "as %u va 0x%x: MMU pa 0x%x, model pa 0x%x", as, va, pa, p->pa);
+    if (p->attrs == *judged)
+        return;
     if (!ap_ok(x->ap, p->attrs))
         finding(oracle, "as %u va 0x%x: AP %u does not give attrs 0x%x", as, va, x->ap, p->attrs);
     if (x->xn != (!(p->attrs & ATTR_EXECUTE) || (p->attrs & ATTR_DEVICE)))
@@ -1103,12 +1109,15 @@ static void xlat_vs_model(const char *oracle, u32 as, vaddr_t va, const struct s
         finding(oracle, "as %u va 0x%x: nG %d for attrs 0x%x", as, va, !x->global, p->attrs);
     if (!memattr_ok(x->memattr, p->attrs))
         finding(oracle, "as %u va 0x%x: memory type 0x%x for attrs 0x%x", as, va, x->memattr, p->attrs);
+    *judged = p->attrs;
 }
 
 /* The touched pages of the current address space: software walk, MMU
  * walk, descriptor bits. Both walks are pure (nothing changes between two
  * pages of the loop), so a page inside the entry the last walk found
- * reuses it; every page is still compared with the model. */
+ * reuses it, and the MMU's fault at L1 (translation or external abort)
+ * holds for its whole 1 MiB region (one descriptor, read uncached). Every
+ * page is still compared with the model. */
 static void verify_touched(void)
 {
     u32 as = m.cur;
@@ -1117,7 +1126,9 @@ static void verify_touched(void)
     u32 n = h.tlen > WIN_TOP - h.tva ? WIN_TOP - h.tva : h.tlen;
     struct pt_entry e;
     struct sim_xlat x;
-    bool have_e = false, have_x = false;
+    bool have_e = false, have_x = false, l1_fault = false;
+    u32 fs = 0, judged = ~0u;
+    vaddr_t wva = 0;                      /* the last MMU walk's page */
     for (u32 off = 0; off < n; off += PAGE_SIZE) {
         if (off == 32 * PAGE_SIZE && n > 64 * PAGE_SIZE)
             off = ALIGN_DOWN(n - 32 * PAGE_SIZE, PAGE_SIZE);   /* ends of a big range */
@@ -1142,15 +1153,18 @@ static void verify_touched(void)
         u32 mask = ATTR_HW_MASK | ATTR_LOCK | ATTR_INTERRUPT;
         if ((e.attrs & mask) != (p->attrs & mask))
             finding("walk", "va 0x%x: translate attrs 0x%x, model 0x%x", va, e.attrs & mask, p->attrs & mask);
-    hw:;
-        u32 fs = 0;
-        if (!have_x || va - x.va >= x.size)
+    hw:
+        if (have_x ? va - x.va >= x.size : !l1_fault || (va ^ wva) >= SZ_1M) {
             fs = sim_walk(va, false, &x);
-        have_x = fs == 0;
+            wva = va;
+            have_x = fs == 0;
+            l1_fault = fs == FS_TRANS_SECTION || fs == FS_EXT_WALK_L1;
+            judged = ~0u;
+        }
         if (fs && p->mapped && !(p->attrs & ATTR_INTERRUPT))
             finding("walk", "va 0x%x: the MMU's walk faults (0x%x), the model maps it", va, fs);
         if (!fs)
-            xlat_vs_model("walk", as, va, &x);
+            xlat_vs_model("walk", as, va, &x, &judged);
     }
 }
 
@@ -1223,6 +1237,7 @@ static void verify_tlb_cpu(u32 c, bool all)
     for (u32 i = tlb_next(&cpu->tlb, 0); i < cpu->tlb.n; i = tlb_next(&cpu->tlb, i + 1)) {
         const struct sim_tlb_entry *t = &cpu->tlb.e[i];
         const struct sim_xlat *x = &t->x;
+        u32 judged = ~0u;                /* xlat_vs_model's, over this entry */
         bool over = x->va - h.tva < h.tlen || h.tva - x->va < x->size;
         if (!all && (x->va >= USER_TOP || !over))
             continue;                    /* not over the op's range */
@@ -1238,7 +1253,7 @@ static void verify_tlb_cpu(u32 c, bool all)
             /* PROTOCOL 1.1: a global user entry is in every address space. */
             for (u32 id = 1; id < NAS; id++)
                 if (m.live[id])
-                    xlat_vs_model("tlb", id, x->va, x);
+                    xlat_vs_model("tlb", id, x->va, x, &judged);
             continue;
         }
         if (as < 0 || (m.pend[c] && t->asid != cpu->asid))
@@ -1253,12 +1268,12 @@ static void verify_tlb_cpu(u32 c, bool all)
         }
         u32 step = x->size <= SZ_64K ? PAGE_SIZE : x->size / 16;
         for (u32 off = 0; off < x->size; off += step)
-            xlat_vs_model("tlb", (u32)as, x->va + off, x);
+            xlat_vs_model("tlb", (u32)as, x->va + off, x, &judged);
         /* pages of the last op inside this entry */
         if (x->size > SZ_64K && (u32)as == m.cur && h.tlen)
             for (u32 off = 0; off < h.tlen && off < 64 * PAGE_SIZE; off += PAGE_SIZE)
                 if (h.tva + off - x->va < x->size)
-                    xlat_vs_model("tlb", (u32)as, h.tva + off, x);
+                    xlat_vs_model("tlb", (u32)as, h.tva + off, x, &judged);
     }
     for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
         const struct sim_wc_entry *w = &cpu->tlb.wc[i];
