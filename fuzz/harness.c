@@ -202,25 +202,29 @@ static void finding(const char *oracle, const char *fmt, ...)
 /* ---- request building ------------------------------------------------------ */
 
 /* Request text is built by hand (no printf on the hot path); the
- * script's symbolic form and `# want` keys only with -s. */
+ * script's symbolic form and `# want` keys only with -s. The longest
+ * request (a CPU prefix, three numbers and every attr: under 150 bytes)
+ * leaves h.line room for a number more: put_hex needs no cap. */
 static u32 put_s(char *b, u32 n, u32 cap, const char *s)
 {
-    while (*s && n < cap - 1)
-        b[n++] = *s++;
-    b[n] = 0;
-    return n;
+    u32 l = (u32)strlen(s);
+    l = l < cap - 1 - n ? l : cap - 1 - n;
+    memcpy(b + n, s, l);
+    b[n + l] = 0;
+    return n + l;
 }
 
-static void fmt_hex(char *t, u32 v)
+/* " 0x<v>" (no leading zeros) at b + n; the new length. */
+static u32 put_hex(char *b, u32 n, u32 v)
 {
-    int sh = 28;
-    *t++ = '0';
-    *t++ = 'x';
-    while (sh > 0 && !((v >> sh) & 0xf))
-        sh -= 4;
-    for (; sh >= 0; sh -= 4)
-        *t++ = "0123456789abcdef"[(v >> sh) & 0xf];
-    *t = 0;
+    u32 d = v ? (35 - (u32)__builtin_clz(v)) / 4 : 1;    /* digits */
+    b[n] = ' ';
+    b[n + 1] = '0';
+    b[n + 2] = 'x';
+    for (u32 k = n + 2 + d; k > n + 2; k--, v >>= 4)
+        b[k] = "0123456789abcdef"[v & 0xf];
+    b[n + 3 + d] = 0;
+    return n + 3 + d;
 }
 
 /* prefix (0 for none) and v in decimal, into t (room for 12). */
@@ -264,18 +268,15 @@ static void rq_word(const char *w)
 
 static void rq_hex(u32 v)
 {
-    char t[16];
-    fmt_hex(t, v);
-    rq_word(t);
+    h.ln = put_hex(h.line, h.ln, v);
+    if (h.print)
+        h.sn = put_hex(h.sym, h.sn, v);
 }
 
 /* The request has v here; the script says sym. */
 static void rq_two(u32 v, const char *sym)
 {
-    char t[16];
-    fmt_hex(t, v);
-    h.ln = put_s(h.line, h.ln, sizeof h.line, " ");
-    h.ln = put_s(h.line, h.ln, sizeof h.line, t);
+    h.ln = put_hex(h.line, h.ln, v);
     h.sn = put_s(h.sym, h.sn, sizeof h.sym, " ");
     h.sn = put_s(h.sym, h.sn, sizeof h.sym, sym);
 }
@@ -374,12 +375,11 @@ static void rq_attrs(u32 attrs)
     char t[160];
     u32 n = 0;
     t[0] = 0;
-    for (u32 i = 0; i < ATTR_COUNT; i++)
-        if (attrs & (1u << i)) {
-            if (n)
-                n = put_s(t, n, sizeof t, ",");
-            n = put_s(t, n, sizeof t, attr_names[i]);
-        }
+    for (u32 a = attrs & ((1u << ATTR_COUNT) - 1); a; a &= a - 1) {
+        if (n)
+            n = put_s(t, n, sizeof t, ",");
+        n = put_s(t, n, sizeof t, attr_names[__builtin_ctz(a)]);
+    }
     rq_word(n ? t : "read");
 }
 
