@@ -757,6 +757,35 @@ static void page_set(u32 as, vaddr_t va, paddr_t pa, u32 attrs)
 
 static bool range_mapped(u32 as, vaddr_t va, u32 len);
 
+/* The pa step from one page of a run to the next (an interrupt page's
+ * pa stays 0). */
+static u32 pa_step(u32 attrs)
+{
+    return (attrs & ATTR_INTERRUPT) ? 0 : PAGE_SIZE;
+}
+
+/* Two mapped pages from pa on with attrs as one 16-byte value, to store
+ * or compare two pages at once: (pa, attrs) lane pairs; the next two are
+ * this plus { 2 * step, 0, 2 * step, 0 } (the pa lanes wrap as a u32
+ * does). */
+static u32x4 mpage_pair(paddr_t pa, u32 attrs)
+{
+    struct mpage v2[2] = { { pa, (u16)attrs, 1, 0 }, { pa + pa_step(attrs), (u16)attrs, 1, 0 } };
+    u32x4 v;
+    memcpy(&v, v2, sizeof v);
+    return v;
+}
+
+/* q[0], q[1] are the pair v (one XOR, its two halves ORed). */
+static bool mpage_pair_is(const struct mpage *q, u32x4 v)
+{
+    typedef u64 __attribute__((vector_size(16))) u64x2;
+    u32x4 w;
+    memcpy(&w, q, sizeof w);
+    u64x2 x = (u64x2)(w ^ v);
+    return !(x[0] | x[1]);
+}
+
 /* page_set over [va, va + len) (pages, inside the window): a range with
  * nothing mapped in as, the common case, a word of bits and a region
  * count at a time. */
@@ -770,14 +799,8 @@ static void range_set(u32 as, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
     bool intr = attrs & ATTR_INTERRUPT;
     u32 i0 = va >> PAGE_SHIFT, n = len >> PAGE_SHIFT, k = 0;
     struct mpage *p = &m.pg[as][i0];
-    /* two pages a 16-byte store: (pa, attrs) lane pairs, the pa lanes
-     * stepping by two pages (wrapping as a u32 does) */
-    u32x4 v, d;
-    struct mpage v2[2] = { { intr ? 0 : pa, (u16)attrs, 1, 0 },
-                           { intr ? 0 : pa + PAGE_SIZE, (u16)attrs, 1, 0 } };
-    struct mpage d2[2] = { { intr ? 0 : 2 * PAGE_SIZE, 0, 0, 0 }, { intr ? 0 : 2 * PAGE_SIZE, 0, 0, 0 } };
-    memcpy(&v, v2, sizeof v);
-    memcpy(&d, d2, sizeof d);
+    u32 step = 2 * pa_step(attrs);
+    u32x4 v = mpage_pair(intr ? 0 : pa, attrs), d = { step, 0, step, 0 };
     for (; k + 2 <= n; k += 2, v += d)
         memcpy(&p[k], &v, sizeof v);
     if (k < n)
@@ -1772,7 +1795,8 @@ static void op_as(const struct op *o)
         for (u32 src = 1; src < NAS; src++)
             if (m.live[src] && src != nid && m.nglob[src]) {
                 /* runs of pages alike but for consecutive frames (an
-                 * mpage compared whole: mapped is 0 or 1, pad 0) */
+                 * mpage compared whole, two a 16-byte compare: mapped
+                 * is 0 or 1, pad 0) */
                 for (u32 i = 0; next_mapped(src, &i);) {
                     const struct mpage *q = &m.pg[src][i];
                     u32 n = 1;
@@ -1780,10 +1804,11 @@ static void op_as(const struct op *o)
                         i++;
                         continue;
                     }
-                    struct mpage next = *q;
-                    u32 step = (q->attrs & ATTR_INTERRUPT) ? 0 : PAGE_SIZE;
-                    for (next.pa += step; i + n < WIN_PAGES && !memcmp(&q[n], &next, sizeof next);
-                         next.pa += step)
+                    u32 step = pa_step(q->attrs);
+                    u32x4 v = mpage_pair(q->pa + step, q->attrs), d = { 2 * step, 0, 2 * step, 0 };
+                    for (; i + n + 2 <= WIN_PAGES && mpage_pair_is(&q[n], v); v += d)
+                        n += 2;
+                    if (i + n < WIN_PAGES && !memcmp(&q[n], &v, sizeof q[n]))
                         n++;
                     range_set(nid, i << PAGE_SHIFT, q->pa, n << PAGE_SHIFT, q->attrs);
                     i += n;
