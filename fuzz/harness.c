@@ -801,8 +801,15 @@ static void range_set(u32 as, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
     struct mpage *p = &m.pg[as][i0];
     u32 step = 2 * pa_step(attrs);
     u32x4 v = mpage_pair(intr ? 0 : pa, attrs), d = { step, 0, step, 0 };
-    for (; k + 2 <= n; k += 2, v += d)
+    for (u32x4 v2 = v + d, d2 = d + d; k + 4 <= n; k += 4, v += d2, v2 += d2) {
+        memcpy(&p[k], &v, sizeof v);            /* four pages an iteration */
+        memcpy(&p[k + 2], &v2, sizeof v2);
+    }
+    if (k + 2 <= n) {
         memcpy(&p[k], &v, sizeof v);
+        k += 2;
+        v += d;
+    }
     if (k < n)
         memcpy(&p[k], &v, sizeof p[k]);
     for (u32 i = i0; i < i0 + n;) {
