@@ -408,22 +408,20 @@ static int reply_rc(const char *fl)
 
 /* The value of the first " key=" of the line, read by the command
  * layer's own number parser (parse_u32: 0x hex or decimal); a value it
- * refuses is a malformed reply. No strncmp/strtoul: this runs for every
- * key of every reply. */
+ * refuses is a malformed reply. This runs for every key of every reply:
+ * the line is visited a space at a time (strcspn), no strtoul. */
 static bool key_u32(const char *line, const char *key, u32 *v)
 {
-    for (const char *p = line; *p && *p != '\n'; p++) {
-        if (*p != ' ')
-            continue;
+    for (const char *p = line + strcspn(line, " \n"); *p == ' '; p += 1 + strcspn(p + 1, " \n")) {
         const char *q = p + 1, *k = key;
         while (*k && *q == *k)
             q++, k++;
         if (*k || *q != '=')
             continue;
         char tok[16];
-        u32 n = 0;
-        for (q++; *q && *q != ' ' && *q != '\n' && n < sizeof tok - 1; q++)
-            tok[n++] = *q;
+        u32 n = (u32)strcspn(++q, " \n");
+        n = n < sizeof tok - 1 ? n : sizeof tok - 1;
+        memcpy(tok, q, n);
         tok[n] = 0;
         if (parse_u32(tok, v))
             finding("reply", "%s=%s is not a 32-bit number", key, tok);
