@@ -397,12 +397,15 @@ static int reply_rc(const char *fl)
         return 0;
     if (strncmp(fl, "err ", 4))
         finding("reply", "final line is neither ok nor err");
-    for (int c = 1; c <= 14; c++) {
-        const char *n = err_name(-c);
-        size_t l = strlen(n);
-        if (!strncmp(fl + 4, n, l) && (fl[4 + l] == ' ' || fl[4 + l] == '\n'))
-            return -c;
-    }
+    /* the code's name, ended by a space or the line's end (no name holds
+     * either), against each name: its first letter, then the whole */
+    size_t l = strcspn(fl + 4, " \n");
+    if (fl[4 + l] == ' ' || fl[4 + l] == '\n')
+        for (int c = 1; c <= 14; c++) {
+            const char *n = err_name(-c);
+            if (n[0] == fl[4] && strlen(n) == l && !memcmp(fl + 4, n, l))
+                return -c;
+        }
     finding("reply", "unknown error code");
 }
 
