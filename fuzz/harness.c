@@ -1306,10 +1306,8 @@ static void verify_tlb_cpu(u32 c, bool all)
                 if (h.tva + off - x->va < x->size)
                     xlat_vs_model("tlb", (u32)as, h.tva + off, x, &judged);
     }
-    for (u32 i = 0; i < SIM_WALK_ENTRIES; i++) {
+    for (u32 i = wc_next(&cpu->tlb, 0); i < SIM_WALK_ENTRIES; i = wc_next(&cpu->tlb, i + 1)) {
         const struct sim_wc_entry *w = &cpu->tlb.wc[i];
-        if (!w->valid)
-            continue;
         if (!w->global && m.pend[c] && w->asid != cpu->asid)
             continue;
         paddr_t l1;
