@@ -114,7 +114,12 @@ for log in "$out"/*.log; do
 done
 read -r e c k < <(stats)
 dt=$(( $(date +%s) - t0 )); [ "$dt" -gt 0 ] || dt=1
-echo "fuzz: summary: ${dt}s on $cores cores: $e execs ($((e / dt / cores)) execs/s per core), corpus $c, $k crashes"
+# The rate from AFL++'s own final counts (execs_done over run_time of this
+# machine's op-harness instances): the wall clock above also counts the
+# polling step and the instances' shutdown.
+rate=$(cat "$sync_dir/$name/fuzzer_stats" "$sync_dir/$name"-*/fuzzer_stats 2>/dev/null |
+       awk -F' *: ' '/^execs_done/ {e += $2} /^run_time/ {t += $2} END {printf "%d", t ? e / t : 0}')
+echo "fuzz: summary: ${dt}s on $cores cores: $e execs, op harness $rate execs/s per core, corpus $c, $k crashes"
 for f in "$sync_dir"/*/fuzzer_stats "$out"/lines/*/fuzzer_stats; do
   [ -f "$f" ] && awk -F' *: ' '/^afl_banner|^execs_done|^execs_per_sec|^saved_crashes|^saved_hangs|^stability/ {printf "%s=%s ", $1, $2} END {print ""}' "$f" | sed 's/^/  /'
 done
