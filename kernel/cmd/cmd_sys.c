@@ -80,15 +80,19 @@ static int do_check(const struct args *a)
 
 /* ---- as ---- */
 
-static void print_as_line(const char *first, u32 id)
+/* `ok as= asid= gen=`, or as a record of as list (`- …`, with what it maps). */
+static void print_as_line(bool record, u32 id)
 {
     struct vm_as_info a;
     vm_as_info(id, &a);
-    out_begin(first);
+    if (record)
+        out_begin("-");
+    else
+        out_begin("ok");
     out_dec("as", id);
     out_dec("asid", a.asid);
     out_dec("gen", a.gen);
-    if (first[0] == '-') {
+    if (record) {
         out_hex("mapped", a.mapped);
         out_dec("tables", a.tables);
     }
@@ -128,7 +132,7 @@ static int do_as_switch(const struct args *a)
     int rc = vm_as_switch(a->v[0]);
     if (rc)
         return as_reply(rc, a->v[0]);
-    print_as_line("ok", a->v[0]);
+    print_as_line(false, a->v[0]);
     return 0;
 }
 
@@ -145,7 +149,7 @@ static int do_as_list(const struct args *a)
 {
     u32 n = 0;
     for (u32 id = vm_as_next(0); id; id = vm_as_next(id), n++)
-        print_as_line("-", id);
+        print_as_line(true, id);
     return OK(K_DEC("count", n));
 }
 

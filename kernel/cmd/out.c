@@ -4,6 +4,7 @@
  * one semihosting call per line.
  */
 #include "out.h"
+#include <string.h>
 #include "arch.h"
 
 #define OUT_MAX 768   /* an err line: keys, then a reason quoting a token
@@ -28,39 +29,44 @@ static void tput(struct text *t, char c)
         t->buf[t->len++] = c;
 }
 
-/* s, as much as fits (the length kept in a local: a store through buf
- * could alias it). */
-static void tputs(struct text *t, const char *s)
-{
-    u32 len = t->len, max = t->max;
-    char *b = t->buf;
-    while (*s && len < max)
-        b[len++] = *s++;
-    t->len = len;
-}
-
-/* n bytes of s (a reason into the line): room worked out once. */
+/* n bytes of s, as much as fits: room worked out once, one block copy. */
 static void tputn(struct text *t, const char *s, u32 n)
 {
     u32 len = t->len, room = t->max - len;
-    char *d = t->buf + len;
     if (n > room)
         n = room;
-    for (u32 i = 0; i < n; i++)
-        d[i] = s[i];
+    memcpy(t->buf + len, s, n);
     t->len = len + n;
 }
 
+static u32 str_len(const char *s)
+{
+    const char *p = s;
+    while (*p)
+        p++;
+    return (u32)(p - s);
+}
+
+static void tputs(struct text *t, const char *s) { tputn(t, s, str_len(s)); }
+
+/* Written in place from the last digit back when the digits fit (the
+ * count of digits from the highest set bit), else cut to the room. */
 static void tput_hex(struct text *t, u32 v)
 {
-    char tmp[10] = { '0', 'x' };
-    u32 n = 2;
-    int shift = 28;
-    while (shift > 0 && ((v >> shift) & 0xf) == 0)
-        shift -= 4;
-    for (; shift >= 0; shift -= 4)
-        tmp[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
-    tputn(t, tmp, n);
+    u32 n = v ? 2 + (35 - (u32)__builtin_clz(v)) / 4 : 3;   /* "0x" and digits */
+    char tmp[10];
+    char *d = t->max - t->len >= n ? t->buf + t->len : tmp;
+    char *p = d + n;
+    do {
+        *--p = "0123456789abcdef"[v & 0xf];
+        v >>= 4;
+    } while (v);
+    d[0] = '0';
+    d[1] = 'x';
+    if (d == tmp)
+        tputn(t, tmp, n);
+    else
+        t->len += n;
 }
 
 static void tput_dec(struct text *t, u32 v)
@@ -74,23 +80,19 @@ static void tput_dec(struct text *t, u32 v)
     tputn(t, tmp + n, 10 - n);
 }
 
-static void put(char c)          { tput(&out, c); }
 static void puts_(const char *s) { tputs(&out, s); }
-static void put_hex(u32 v)       { tput_hex(&out, v); }
-static void put_dec(u32 v)       { tput_dec(&out, v); }
 
-static void put_key(const char *key)
+void out_begin_n(const char *first, u32 n)
 {
-    put(' ');
-    puts_(key);
-    put('=');
+    out.len = 0;
+    out_is_err = false;
+    tputn(&out, first, n);
 }
 
-void out_begin(const char *first) { out.len = 0; out_is_err = false; puts_(first); }
-void out_word(const char *s)      { put(' '); puts_(s); }
-void out_hex(const char *k, u32 v) { put_key(k); put_hex(v); }
-void out_dec(const char *k, u32 v) { put_key(k); put_dec(v); }
-void out_str(const char *k, const char *v) { put_key(k); puts_(v); }
+void out_hex_k(const char *k, u32 kn, u32 v)  { tputn(&out, k, kn); tput_hex(&out, v); }
+void out_dec_k(const char *k, u32 kn, u32 v)  { tputn(&out, k, kn); tput_dec(&out, v); }
+void out_str_k(const char *k, u32 kn, const char *v) { tputn(&out, k, kn); puts_(v); }
+void out_word(const char *s)      { tput(&out, ' '); puts_(s); }
 void out_text(const char *text)   { puts_(" -- "); puts_(text); }
 void out_raw(const char *s)       { puts_(s); }
 
@@ -101,15 +103,15 @@ static const char *const attr_names[ATTR_COUNT] = {
 
 const char *attr_name(u32 i) { return i < ATTR_COUNT ? attr_names[i] : 0; }
 
-void out_attrs(const char *key, u32 attrs)
+void out_attrs_k(const char *key, u32 klen, u32 attrs)
 {
     bool first = true;
-    put_key(key);
+    tputn(&out, key, klen);
     for (u32 i = 0; i < ATTR_COUNT; i++) {
         if (!(attrs & (1u << i)))
             continue;
         if (!first)
-            put(',');
+            tput(&out, ',');
         puts_(attr_names[i]);
         first = false;
     }
@@ -140,7 +142,7 @@ static const char *code_sentence(int code)
 void out_end(void)
 {
     if (out_is_err) {
-        puts_(" -- ");
+        tputn(&out, " -- ", 4);
         if (why_text.len)
             tputn(&out, why_text.buf, why_text.len);
         else
@@ -163,15 +165,15 @@ const char *err_name(int code)
     return i < ARRAY_LEN(names) ? names[i] : "CORRUPT";
 }
 
-int out_line(const char *first, const struct kv *kv, u32 n)
+int out_line(const char *first, u32 n_first, const struct kv *kv, u32 n)
 {
-    out_begin(first);
+    out_begin_n(first, n_first);
     for (u32 i = 0; i < n; i++)
         switch (kv[i].fmt) {
-        case KV_HEX:   out_hex(kv[i].key, kv[i].v); break;
-        case KV_DEC:   out_dec(kv[i].key, kv[i].v); break;
-        case KV_STR:   out_str(kv[i].key, kv[i].s); break;
-        default:       out_attrs(kv[i].key, kv[i].v); break;
+        case KV_HEX:   out_hex_k(kv[i].key, kv[i].klen, kv[i].v); break;
+        case KV_DEC:   out_dec_k(kv[i].key, kv[i].klen, kv[i].v); break;
+        case KV_STR:   out_str_k(kv[i].key, kv[i].klen, kv[i].s); break;
+        default:       out_attrs_k(kv[i].key, kv[i].klen, kv[i].v); break;
         }
     out_end();
     return 0;
