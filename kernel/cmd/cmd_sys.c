@@ -24,7 +24,7 @@ static int do_help(const struct args *a)
 {
     u32 n = 0;
     if (a->tok[0]) {
-        const struct command *c = grammar_lookup(a->ctx->table, a->tok[0]);
+        const struct command *c = grammar_lookup(a->ctx, a->tok[0]);
         if (!c) {
             why("<command> ");
             why(a->tok[0]);

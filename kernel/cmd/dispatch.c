@@ -16,7 +16,10 @@ static const struct command *const table[] = {
     0,
 };
 
-static const struct grammar_ctx ctx = { table, cmd_dispatch };
+_Static_assert(ARRAY_LEN(table) - 1 <= 32, "grammar_index has a bit per command");
+
+static struct grammar_index lookup_index;   /* grammar_lookup builds it */
+static const struct grammar_ctx ctx = { table, cmd_dispatch, &lookup_index };
 
 void cmd_dispatch(char *line)
 {

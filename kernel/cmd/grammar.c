@@ -5,11 +5,23 @@
 #include "grammar.h"
 #include "out.h"
 
-const struct command *grammar_lookup(const struct command *const *table, const char *name)
+const struct command *grammar_lookup(const struct grammar_ctx *ctx, const char *name)
 {
-    for (u32 i = 0; table[i]; i++)
-        if (str_eq(table[i]->name, name))
+    const struct command *const *table = ctx->table;
+    struct grammar_index *ix = ctx->index;
+    u32 letter = (u32)(name[0] - 'a');
+    if (!ix->built) {
+        for (u32 i = 0; table[i]; i++)
+            ix->by_letter[table[i]->name[0] - 'a'] |= 1u << i;
+        ix->built = true;
+    }
+    if (letter >= ARRAY_LEN(ix->by_letter))
+        return 0;
+    for (u32 m = ix->by_letter[letter]; m; m &= m - 1) {
+        u32 i = (u32)__builtin_ctz(m);
+        if (str_eq(table[i]->name + 1, name + 1))
             return table[i];
+    }
     return 0;
 }
 
@@ -223,7 +235,7 @@ static int parse_args(const struct command *c, const struct form *f,
 
 int grammar_parse(const struct grammar_ctx *ctx, const struct request *rq, struct args *a)
 {
-    const struct command *c = grammar_lookup(ctx->table, rq->argv[0]);
+    const struct command *c = grammar_lookup(ctx, rq->argv[0]);
     if (!c) {
         why(rq->argv[0]);
         why(" is not a command (help lists them)");

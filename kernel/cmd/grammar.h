@@ -53,8 +53,19 @@ struct command;
  * <request...>`). Passed in, so that no handler names the file that names
  * the handlers (no link-level cycle: make layers). */
 struct grammar_ctx {
-    const struct command *const *table;   /* every command, NULL-terminated */
+    const struct command *const *table;   /* every command, NULL-terminated:
+                                             at most 32, each name from a-z */
     void (*dispatch)(char *line);         /* answers one request line */
+    struct grammar_index *index;          /* the table by first letter */
+};
+
+/* Which commands start with each letter (bit i: table[i]), so that a
+ * lookup compares a token with one or two names, not with every name.
+ * Zero at first: grammar_lookup fills it in the first time (the table is
+ * constant, and only CPU 0 reads requests). */
+struct grammar_index {
+    u32  by_letter[26];
+    bool built;
 };
 
 /* What a handler receives: typed values in the form's argument order. */
@@ -94,8 +105,8 @@ struct command {
 #define REST(n)          { n, ARG_REST, false, 0, 0, 0 }
 #define FORMS(...)       ((const struct form[]){ __VA_ARGS__, { 0, 0, { { 0 } } } })
 
-/* The command of table called name, or 0. */
-const struct command *grammar_lookup(const struct command *const *table, const char *name);
+/* The command of ctx's table called name, or 0. */
+const struct command *grammar_lookup(const struct grammar_ctx *ctx, const char *name);
 
 /* Matches rq to a form of its command in ctx's table and parses every
  * argument into *a (a->ctx = ctx). 0, E_BAD_COMMAND (no such command) or
