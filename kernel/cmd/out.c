@@ -4,6 +4,7 @@
  * one semihosting call per line.
  */
 #include "out.h"
+#include "parse.h"
 #include <string.h>
 #include "arch.h"
 
@@ -96,13 +97,6 @@ void out_word(const char *s)      { tput(&out, ' '); puts_(s); }
 void out_text(const char *text)   { puts_(" -- "); puts_(text); }
 void out_raw(const char *s)       { puts_(s); }
 
-static const char *const attr_names[ATTR_COUNT] = {
-    "read", "write", "execute", "privileged", "nocache", "device",
-    "uninit", "lock", "interrupt", "grow_up", "grow_down", "global",
-};
-
-const char *attr_name(u32 i) { return i < ATTR_COUNT ? attr_names[i] : 0; }
-
 void out_attrs_k(const char *key, u32 klen, u32 attrs)
 {
     bool first = true;
@@ -112,7 +106,7 @@ void out_attrs_k(const char *key, u32 klen, u32 attrs)
             continue;
         if (!first)
             tput(&out, ',');
-        puts_(attr_names[i]);
+        puts_(attr_name(i));
         first = false;
     }
 }

@@ -66,7 +66,5 @@ bool why_given(void);                       /* a reason has been set */
 
 /* PROTOCOL.md's name of an error code (E_* -> "BAD_ARG", …). */
 const char *err_name(int code);
-/* Name of attribute bit i (0 = read …), or 0. */
-const char *attr_name(u32 i);
 
 #endif

@@ -2,7 +2,6 @@
  * parse.c: tokens, numbers and attributes (see parse.h).
  */
 #include "parse.h"
-#include "out.h"
 
 bool str_eq(const char *a, const char *b)
 {
@@ -39,39 +38,43 @@ bool parse_printable(const char *line, u32 n)
     return true;
 }
 
-static int digit_value(char c, u32 base)
-{
-    u32 d;
-    if (c >= '0' && c <= '9')      d = (u32)(c - '0');
-    else if (c >= 'a' && c <= 'f') d = (u32)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') d = (u32)(c - 'A' + 10);
-    else return -1;
-    return d < base ? (int)d : -1;
-}
-
 /* Multiplier of a size suffix, 0 if c is not one. */
 static u32 suffix_shift(char c)
 {
     return c == 'K' ? 10 : c == 'M' ? 20 : c == 'G' ? 30 : 0;
 }
 
+/* One loop per base, a digit tested by one subtraction (and a case bit
+ * for hex); any digit that takes the value past 32 bits is BAD_ARG. */
 int parse_u32(const char *tok, u32 *out)
 {
-    u32 base = 10;
     u64 v = 0;
     const char *p = tok;
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        base = 16;
         p += 2;
-    }
-    const char *digits = p;
-    for (int d; (d = digit_value(*p, base)) >= 0; p++) {
-        v = v * base + (u32)d;
-        if (v > 0xffffffffull)
+        for (;; p++) {
+            u32 d = (u32)(u8)*p - '0';
+            if (d >= 10) {
+                d = ((u32)(u8)*p | 0x20) - 'a';
+                if (d >= 6)
+                    break;
+                d += 10;
+            }
+            v = v << 4 | d;
+            if (v > 0xffffffffull)
+                return E_BAD_ARG;
+        }
+        if (p == tok + 2)
+            return E_BAD_ARG;
+    } else {
+        for (u32 d; (d = (u32)(u8)*p - '0') < 10; p++) {
+            v = v * 10 + d;
+            if (v > 0xffffffffull)
+                return E_BAD_ARG;
+        }
+        if (p == tok)
             return E_BAD_ARG;
     }
-    if (p == digits)
-        return E_BAD_ARG;
     if (*p && suffix_shift(*p) && !p[1]) {
         v <<= suffix_shift(*p);
         p++;
@@ -82,12 +85,22 @@ int parse_u32(const char *tok, u32 *out)
     return 0;
 }
 
-/* Bit of the attribute named by [s, s+n), 0 if unknown. */
+static const char *const attr_names[ATTR_COUNT] = {
+    "read", "write", "execute", "privileged", "nocache", "device",
+    "uninit", "lock", "interrupt", "grow_up", "grow_down", "global",
+};
+
+const char *attr_name(u32 i) { return i < ATTR_COUNT ? attr_names[i] : 0; }
+
+/* Bit of the attribute named by [s, s+n), 0 if unknown. The first letter
+ * rules out all names but one to three. */
 static u32 attr_bit(const char *s, u32 n)
 {
-    for (u32 i = 0; attr_name(i); i++) {
-        const char *name = attr_name(i);
-        u32 k = 0;
+    for (u32 i = 0; i < ATTR_COUNT; i++) {
+        const char *name = attr_names[i];
+        if (name[0] != s[0])
+            continue;   /* also an empty item: s[0] is ',' or NUL */
+        u32 k = 1;
         while (k < n && name[k] == s[k])
             k++;
         if (k == n && name[k] == '\0')

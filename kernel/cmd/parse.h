@@ -29,6 +29,9 @@ int parse_u32(const char *tok, u32 *out);
  * the offset in tok of the unknown (or empty) name. */
 int parse_attrs(const char *tok, u32 *out, u32 *bad);
 
+/* Name of attribute bit i (0 = read …), or 0. */
+const char *attr_name(u32 i);
+
 /* Plain string compare (no libc in the kernel). */
 bool str_eq(const char *a, const char *b);
 
