@@ -14,32 +14,18 @@
 #include "cmd.h"
 #include "vm.h"
 
-/* The request to run elsewhere, as a line again (tokens joined by one
- * space: the same tokens, so the same request). */
+/* The request to run elsewhere: the rest of the line's tokens, as they
+ * are (the same tokens, so the same request, not parsed again). */
 struct on_cpu {
-    void (*dispatch)(char *line);   /* the dispatcher (grammar_ctx) */
-    char line[LINE_MAX + 1];
+    void (*run)(const struct request *rq);   /* the dispatcher (grammar_ctx) */
+    struct request rq;
 };
 
-/* arch_cpu_call target: answers the line on the CPU it runs on. */
+/* arch_cpu_call target: answers the request on the CPU it runs on. */
 static void run_here(void *p)
 {
     struct on_cpu *oc = p;
-    oc->dispatch(oc->line);
-}
-
-/* Joins the tokens of the request into oc->line. */
-static void join(char *const *tok, u32 n, struct on_cpu *oc)
-{
-    u32 k = 0;
-
-    for (u32 i = 0; i < n; i++) {
-        if (i > 0 && k < LINE_MAX)
-            oc->line[k++] = ' ';
-        for (const char *t = tok[i]; *t && k < LINE_MAX; t++)
-            oc->line[k++] = *t;
-    }
-    oc->line[k] = '\0';
+    oc->run(&oc->rq);
 }
 
 static int do_cpu(const struct args *a)
@@ -57,8 +43,11 @@ static int do_cpu(const struct args *a)
         why("only CPU 0 hands out requests: cpu inside cpu names its own CPU");
         return E_BAD_ARG;
     }
-    oc.dispatch = a->ctx->dispatch;
-    join(a->rest, a->rest_n, &oc);
+    oc.run = a->ctx->run;
+    oc.rq.argc = a->rest_n;
+    oc.rq.too_many = false;           /* fewer than the line's */
+    for (u32 i = 0; i < a->rest_n; i++)
+        oc.rq.argv[i] = a->rest[i];
     return arch_cpu_call(n, run_here, &oc);
 }
 

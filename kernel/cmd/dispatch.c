@@ -19,19 +19,27 @@ static const struct command *const table[] = {
 _Static_assert(ARRAY_LEN(table) - 1 <= 32, "grammar_index has a bit per command");
 
 static struct grammar_index lookup_index;   /* grammar_lookup builds it */
-static const struct grammar_ctx ctx = { table, cmd_dispatch, &lookup_index };
+static void run(const struct request *rq);
+static const struct grammar_ctx ctx = { table, run, &lookup_index };
 
-void cmd_dispatch(char *line)
+/* Answers one request: a line's tokens, or `cpu`'s rest of the line on
+ * the CPU it names. */
+static void run(const struct request *rq)
 {
-    struct request rq;
     struct args a;
     why_reset();                      /* a request starts with no reason */
-    parse_tokens(line, &rq);
-    if (rq.argc == 0)
-        return;                       /* no tokens: no reply */
-    int rc = grammar_parse(&ctx, &rq, &a);
+    int rc = grammar_parse(&ctx, rq, &a);
     if (!rc)
         rc = a.form->run(&a);
     if (rc)
         out_err(rc);
+}
+
+void cmd_dispatch(char *line)
+{
+    struct request rq;
+    parse_tokens(line, &rq);
+    if (rq.argc == 0)
+        return;                       /* no tokens: no reply */
+    run(&rq);
 }

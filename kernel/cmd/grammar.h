@@ -55,7 +55,9 @@ struct command;
 struct grammar_ctx {
     const struct command *const *table;   /* every command, NULL-terminated:
                                              at most 32, each name from a-z */
-    void (*dispatch)(char *line);         /* answers one request line */
+    void (*run)(const struct request *rq);  /* answers one request (its
+                                             tokens: cmd_dispatch's, or
+                                             `cpu`'s rest of the line) */
     struct grammar_index *index;          /* the table by first letter */
 };
 
