@@ -120,10 +120,12 @@ paddr_t pmm_init(paddr_t ram_base, u32 ram_size, paddr_t kernel_end)
     KASSERT(kp <= n);   /* RAM too small for its own metadata */
     pmm.pi = arch_phys_to_ptr(kernel_end);
     pmm.freemap = (u32 *)(pmm.pi + n);
-    memset(pmm.pi, 0, n * sizeof(struct page_info));
+    /* Each page_info is written once, whole: one pass, not a memset of
+     * the array and a second pass over the kernel's pages (a fuzz reset
+     * runs this for every input). */
+    for (u32 i = 0; i < n; i++)
+        pmm.pi[i] = (struct page_info){ .use = i < kp ? PG_KERNEL : PG_FREE };
     memset(pmm.freemap, 0, nw * 4);
-    for (u32 i = 0; i < kp; i++)
-        pmm.pi[i].use = PG_KERNEL;
     for (u32 i = kp; i < n; i++) {
         if ((i & 31) == 0 && i + 32 <= n) {
             pmm.freemap[i >> 5] = ~0u;
