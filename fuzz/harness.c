@@ -1146,9 +1146,10 @@ static void xlat_vs_model(const char *oracle, u32 as, vaddr_t va, const struct s
 /* The touched pages of the current address space: software walk, MMU
  * walk, descriptor bits. Both walks are pure (nothing changes between two
  * pages of the loop), so a page inside the entry the last walk found
- * reuses it, and the MMU's fault at L1 (translation or external abort)
- * holds for its whole 1 MiB region (one descriptor, read uncached). Every
- * page is still compared with the model. */
+ * reuses it, a page inside the hole it reported (vm_translate_hole) is
+ * unmapped without a walk, and the MMU's fault at L1 (translation or
+ * external abort) holds for its whole 1 MiB region (one descriptor, read
+ * uncached). Every page is still compared with the model. */
 static void verify_touched(void)
 {
     u32 as = m.cur;
@@ -1160,14 +1161,17 @@ static void verify_touched(void)
     bool have_e = false, have_x = false, l1_fault = false;
     u32 fs = 0, judged = ~0u;
     vaddr_t wva = 0;                      /* the last MMU walk's page */
+    u64 hole_end = 0;                     /* [.., hole_end) maps nothing */
     for (u32 off = 0; off < n; off += PAGE_SIZE) {
         if (off == 32 * PAGE_SIZE && n > 64 * PAGE_SIZE)
             off = ALIGN_DOWN(n - 32 * PAGE_SIZE, PAGE_SIZE);   /* ends of a big range */
         vaddr_t va = h.tva + off;
         const struct mpage *p = mp(as, va);
         int rc = 0;
-        if (!have_e || va - e.va >= e.size)
-            rc = vm_translate(va, &e);
+        if (va < hole_end)
+            rc = E_NOT_MAPPED;
+        else if (!have_e || va - e.va >= e.size)
+            rc = vm_translate_hole(va, &e, &hole_end);
         have_e = rc == 0;
         if ((rc == 0) != !!p->mapped)
             finding("walk", "va 0x%x: translate %s, the model says %s", va,

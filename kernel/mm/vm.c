@@ -502,6 +502,13 @@ int vm_protect(vaddr_t va, u32 len, u32 attrs)
 { return vm_protect_in(cur(), va, len, attrs); }
 int vm_translate(vaddr_t va, struct pt_entry *e)
 { return vm_translate_in(cur(), va, e); }
+int vm_translate_hole(vaddr_t va, struct pt_entry *e, u64 *hole_end)
+{
+    int rc = vm_translate(va, e);
+    if (rc == E_NOT_MAPPED)
+        *hole_end = pt_hole_end(va >= USER_TOP ? vm.kernel : root_of(cur()), va);
+    return rc;
+}
 int vm_pt_map(vaddr_t va, paddr_t *l2)
 { return vm_pt_map_in(cur(), va, l2); }
 int vm_pt_unmap(vaddr_t va, u32 *unmapped)

@@ -190,6 +190,13 @@ int vm_protect(vaddr_t va, u32 len, u32 attrs);
  *   E_NOT_MAPPED  nothing mapped at va (interrupt pages are found, pa 0) */
 int vm_translate(vaddr_t va, struct pt_entry *e);
 
+/* vm_translate, and where it says E_NOT_MAPPED, *hole_end = the end of
+ * the unmapped run from va (pt_hole_end: nothing in [va, *hole_end) is
+ * mapped), so that a look at many pages walks once per hole; *hole_end is
+ * left alone otherwise. Reads only.
+ *   E_NOT_MAPPED  nothing mapped at va */
+int vm_translate_hole(vaddr_t va, struct pt_entry *e, u64 *hole_end);
+
 /* Puts an empty L2 table under the 1M region holding va (pt_table_map);
  * *l2 = its physical address. Allocates the table (a quarter of a table
  * page); flushes nothing.

@@ -341,6 +341,27 @@ TEST(all_mapped)
     expect_check();
 }
 
+/* pt_hole_end: va's own entry and the zero entries after it in its
+ * table; a page or a marker ends the run, so does a table's region, the
+ * span's end (64 bits for the kernel's), and outside the span one page. */
+TEST(hole_end)
+{
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, 0x02105000, DEVPA, SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_map1(&U, 0x02107000, 0, SZ_4K, IRQ), 0);
+    EXPECT_EQ(pt_map(&U, 0x02108000, DEVPA, SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_map1(&U, 0x02400000, DEVPA, SZ_1M, DEV), 0);
+    EXPECT_EQ(pt_hole_end(&U, 0x02100000), 0x02105000);
+    EXPECT_EQ(pt_hole_end(&U, 0x02106000), 0x02107000);        /* the marker */
+    EXPECT_EQ(pt_hole_end(&U, 0x02109000), 0x02200000);        /* the table's end */
+    EXPECT_EQ(pt_hole_end(&U, 0x02234000), 0x02400000);        /* empty MBs */
+    EXPECT_EQ(pt_hole_end(&U, 0x02300000), 0x02400000);
+    EXPECT_EQ(pt_hole_end(&U, 0x02500000), USER_TOP);
+    EXPECT_EQ(pt_hole_end(&K, 0x1000), 0x2000);                /* outside span */
+    EXPECT_EQ(pt_hole_end(&K, VECTORS_VA + SZ_4K), 0x100000000ull);
+    expect_check();
+}
+
 TEST(interrupt_markers)
 {
     u32 n, d;
@@ -567,6 +588,7 @@ int main(void)
     RUN(split_each_level);
     RUN(protect);
     RUN(all_mapped);
+    RUN(hole_end);
     RUN(interrupt_markers);
     RUN(l2_quarters_share_pages);
     RUN(frames_and_destroy);

@@ -28,6 +28,29 @@ TEST(map_64k_translate)
     expect_vm_check();
 }
 
+/* vm_translate_hole: a page is translated as by vm_translate (hole end
+ * untouched); a hole's end is the next page of its table, the next entry
+ * of the current space's L1, or, in the kernel's half, its root's. */
+TEST(translate_hole)
+{
+    mm_setup(RAM);
+    paddr_t pa = frames(1, SZ_4K);
+    struct pt_entry e;
+    u64 end = 1;
+
+    EXPECT_EQ(vm_map(0x00403000, pa, SZ_4K, RW | ATTR_LOCK, NULL), 0);
+    EXPECT_EQ(vm_translate_hole(0x00403000, &e, &end), 0);
+    EXPECT_EQ(e.pa, pa);
+    EXPECT_EQ(e.attrs, RW | ATTR_LOCK);
+    EXPECT_EQ(end, 1);
+    EXPECT_EQ(vm_translate_hole(0x00400000, &e, &end), E_NOT_MAPPED);
+    EXPECT_EQ(end, 0x00403000);
+    EXPECT_EQ(vm_translate_hole(0x00100000, &e, &end), E_NOT_MAPPED);
+    EXPECT_EQ(end, 0x00400000);
+    EXPECT_EQ(vm_translate_hole(VECTORS_VA + SZ_4K, &e, &end), E_NOT_MAPPED);
+    EXPECT_EQ(end, 0x100000000ull);
+}
+
 /* map zeroes the frames it maps, unless uninit. */
 TEST(map_zeroes_unless_uninit)
 {
@@ -341,6 +364,7 @@ TEST(check_counts_fresh)
 int main(void)
 {
     RUN(map_64k_translate);
+    RUN(translate_hole);
     RUN(map_zeroes_unless_uninit);
     RUN(map_errors_change_nothing);
     RUN(map_failure_commits_no_swattr);

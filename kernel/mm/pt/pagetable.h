@@ -93,6 +93,14 @@ int pt_attrs_valid(u32 attrs);
  * with nothing at va is not a mapping). Interrupt pages are found, pa 0. */
 int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e);
 
+/* For a va that pt_walk finds nothing at: the end of the unmapped run
+ * from va, so that a caller looking at many pages walks once per hole.
+ * The run is va's own entry (its 1 MiB region in L1, its 4K page in an
+ * L2 table) and the empty entries after it in the same table, at most to
+ * the span's end (L1) or the table's region's end (L2); outside the span,
+ * va's 4K page. Reads only; allocates and flushes nothing. */
+u64 pt_hole_end(const struct pt_root *r, vaddr_t va);
+
 /* Maps [va, va+len) to [pa, pa+len) with the largest page sizes that the
  * joint alignment of va and pa and the remaining length allow (16M, 1M,
  * 64K, 4K). Where an L2 table already covers a 1M region, that region is

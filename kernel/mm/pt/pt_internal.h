@@ -5,7 +5,8 @@
  *   pt_desc.c     descriptor encode/decode; the attribute rule (pt_attrs_valid)
  *   pt_l2.c       the L2 table allocator (the module's state; pt_init)
  *   pt_tlb.c      TLB batches: note what broke, flush once, then free tables
- *   pt_walk.c     reading: pt_walk, pt_all_mapped, pt_for_each, pt_usage
+ *   pt_walk.c     reading: pt_walk, pt_hole_end, pt_all_mapped, pt_for_each,
+ *                 pt_usage
  *   pt_edit.c     edit primitives: split one page, clear whole pages, cut a
  *                 range's ends, drop empty tables; pt_split
  *   pt_map.c      pt_map, pt_map1, pt_table_map

@@ -1,8 +1,9 @@
 /*
- * pt_walk.c: reading the tables: pt_walk (one address), pt_all_mapped (a
- * range without holes), pt_for_each (every page of a range, in order),
- * pt_usage (tables and bytes of a root, as counted), pt_usage_scan (the
- * same by a scan, for pt_check and boot).
+ * pt_walk.c: reading the tables: pt_walk (one address), pt_hole_end (how
+ * far nothing is mapped from there), pt_all_mapped (a range without
+ * holes), pt_for_each (every page of a range, in order), pt_usage (tables
+ * and bytes of a root, as counted), pt_usage_scan (the same by a scan,
+ * for pt_check and boot).
  */
 #include "pt_internal.h"
 
@@ -37,6 +38,22 @@ int pt_walk(const struct pt_root *r, vaddr_t va, struct pt_entry *e)
         return entry_of(d, l2_kind(d), va, e) ? 0 : E_NOT_MAPPED;
     }
     return entry_of(d, l1_kind(d), va, e) ? 0 : E_NOT_MAPPED;
+}
+
+/* See pagetable.h. Past va's own entry only zero entries are taken:
+ * anything else (a page, a marker, a broken or foreign descriptor) is
+ * left to the caller's next pt_walk. */
+u64 pt_hole_end(const struct pt_root *r, vaddr_t va)
+{
+    const u32 *l1 = l1_of(r);
+    u32 i = l1_index(va), d;
+
+    if (!in_span(r, va))
+        return ((u64)va | (SZ_4K - 1)) + 1;
+    d = l1[i];
+    if ((d & 3u) == L1_TYPE_TABLE)
+        return ((u64)i << 20) + ((u64)next_nz(l2_of(d), l2_index(va) + 1, L2_ENTRIES) << 12);
+    return (u64)next_nz(l1, i + 1, (u32)(span_end(r) >> 20)) << 20;
 }
 
 /* See pagetable.h. Every page as pt_walk reads it, a table's 4K pages

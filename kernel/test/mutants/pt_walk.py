@@ -3,7 +3,8 @@
 # every root passes empty entries with. test_pagetable: pt_for_each ends
 # a walk from a root's start once its counts are used up (ending too
 # soon hides pages from a new space's copy and check's global pages);
-# pt_all_mapped: protect's E_NOT_MAPPED over a hole.
+# pt_all_mapped: protect's E_NOT_MAPPED over a hole. pt_hole_end: how
+# far a hole runs, which the op harness's verify_touched skips walking.
 SOURCE = 'kernel/mm/pt/pt_walk.c'
 TEST = 'test_check_hw'
 MUTANTS = [
@@ -28,4 +29,10 @@ MUTANTS = [
  ('an empty L1 entry taken for a mapped MB',
   '        if (w.k != PK_TABLE) {\n            if (!entry_of(w.d,',
   '        if (!w.d)\n            continue;\n        if (w.k != PK_TABLE) {\n            if (!entry_of(w.d,', 'test_pagetable'),
+ ('a hole in a table runs to its region\'s end',
+  '((u64)next_nz(l2_of(d), l2_index(va) + 1, L2_ENTRIES) << 12)',
+  '((u64)L2_ENTRIES << 12)', 'test_pagetable'),
+ ('a hole in L1 passes the next entry',
+  'next_nz(l1, i + 1, (u32)(span_end(r) >> 20))',
+  'next_nz(l1, i + 2, (u32)(span_end(r) >> 20))', 'test_pagetable'),
 ]

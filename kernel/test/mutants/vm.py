@@ -43,4 +43,7 @@ MUTANTS = [('commit swattr before pt',
   ''),
  ('grow keeps frame on failure',
   '    if (rc) {\n        KASSERT(pmm_free(pa, 1, PG_GROWN) == 0);\n        return rc;\n    }',
-  '    if (rc)\n        return rc;')]
+  '    if (rc)\n        return rc;'),
+ ('a hole in the kernel\'s half read in the current space',
+  '        *hole_end = pt_hole_end(va >= USER_TOP ? vm.kernel : root_of(cur()), va);',
+  '        *hole_end = pt_hole_end(root_of(cur()), va);')]
