@@ -9,55 +9,14 @@
 #include "kassert.h"
 #include "swattr.h"
 
-/* ---- runs of global pages ------------------------------------------------ */
-
-struct runs;
-typedef void (*run_fn)(struct runs *c, vaddr_t a, vaddr_t b);
-
+/* A change's runs of global pages (pt_global_runs over the requesting
+ * space) go to run_count, then to run_apply. */
 struct runs {
-    u64 lo, hi;                   /* the range asked about */
-    u64 a, b;                     /* the run being built, if open */
-    bool open;
-    run_fn fn;
     const struct vg_set *others;
     enum vg_op op;
     u32 attrs;
     u32 tables, count;            /* counting pass: splits, runs */
 };
-
-static void run_flush(struct runs *c)
-{
-    if (c->open)
-        c->fn(c, (vaddr_t)c->a, (vaddr_t)c->b);
-    c->open = false;
-}
-
-static int run_visit(const struct pt_entry *e, void *p)
-{
-    struct runs *c = p;
-    u64 s = e->va > c->lo ? e->va : c->lo;
-    u64 t = (u64)e->va + e->size < c->hi ? (u64)e->va + e->size : c->hi;
-
-    if (!(e->attrs & ATTR_GLOBAL)) {
-        run_flush(c);
-    } else if (c->open && c->b == s) {
-        c->b = t;
-    } else {
-        run_flush(c);
-        c->a = s;
-        c->b = t;
-        c->open = true;
-    }
-    return 0;
-}
-
-/* Calls c->fn for every run of global pages of r in [c->lo, c->hi). */
-static void each_run(const struct pt_root *r, struct runs *c)
-{
-    c->open = false;
-    pt_for_each(r, (vaddr_t)c->lo, (vaddr_t)c->hi, run_visit, c);
-    run_flush(c);
-}
 
 /* ---- map ----------------------------------------------------------------- */
 
@@ -83,16 +42,18 @@ int vg_map(const struct vg_set *all, vaddr_t va, paddr_t pa, u32 len,
 /* ---- unmap and protect ----------------------------------------------------- */
 
 /* Counting pass: the splits each other space needs for the run. */
-static void run_count(struct runs *c, vaddr_t a, vaddr_t b)
+static void run_count(void *p, vaddr_t a, u64 b)
 {
+    struct runs *c = p;
     for (u32 i = 0; i < c->others->n; i++)
         c->tables += pt_cut_tables(c->others->root[i], a, b - a);
     c->count++;
 }
 
 /* Apply pass: the run in every other space (cannot fail: reserved). */
-static void run_apply(struct runs *c, vaddr_t a, vaddr_t b)
+static void run_apply(void *p, vaddr_t a, u64 b)
 {
+    struct runs *c = p;
     for (u32 i = 0; i < c->others->n; i++) {
         struct pt_root *y = c->others->root[i];
         int rc;
@@ -172,30 +133,25 @@ static int share_write(const struct pt_entry *e, void *p)
 int vg_change(struct pt_root *x, const struct vg_set *others, enum vg_op op,
               vaddr_t va, u32 len, u32 attrs, u32 *unmapped)
 {
-    struct runs c = { .lo = va, .hi = (u64)va + len, .others = others,
-                      .op = op, .attrs = attrs };
+    struct runs c = { .others = others, .op = op, .attrs = attrs };
     struct share sh = { .others = others, .lo = va, .hi = (u64)va + len };
     bool share = op == VG_PROTECT && (attrs & ATTR_GLOBAL) && others->n;
     int rc = 0;
 
-    if (op == VG_PROTECT && pt_all_mapped(x, c.lo, c.hi))
+    if (op == VG_PROTECT && pt_all_mapped(x, va, (u64)va + len))
         return E_NOT_MAPPED;
     if (share && pt_for_each(x, va, va + len, share_visit, &sh))
         return sh.rc;
-    if (others->n) {
-        c.fn = run_count;
-        each_run(x, &c);
-    }
+    if (others->n)
+        pt_global_runs(x, va, (u64)va + len, run_count, &c);
     if ((c.count || sh.any) &&
         !swattr_can_set_n((c.count + sh.any) * others->n))
         return E_NO_MEMORY;
     if (pt_reserve(c.tables + sh.tables +
                    (op == VG_OTHERS ? 0 : pt_cut_tables(x, va, len))))
         return E_NO_MEMORY;
-    if (c.count) {
-        c.fn = run_apply;
-        each_run(x, &c);
-    }
+    if (c.count)
+        pt_global_runs(x, va, (u64)va + len, run_apply, &c);
     if (op == VG_UNMAP)
         rc = pt_unmap(x, va, len, unmapped);
     else if (op == VG_PROTECT)

@@ -362,6 +362,60 @@ TEST(hole_end)
     expect_check();
 }
 
+/* pt_global_runs: consecutive global pages of any size (a marker too) in
+ * one run, across tables and L1 entries; a private page or a hole ends
+ * it; runs are clipped to the range, one that starts inside a 64K page
+ * too. */
+static u64 runs[8][2];
+static u32 nruns;
+static void run_seen(void *ctx, vaddr_t a, u64 b)
+{
+    (void)ctx;
+    if (nruns < 8) {
+        runs[nruns][0] = a;
+        runs[nruns][1] = b;
+    }
+    nruns++;
+}
+
+static void expect_runs(vaddr_t lo, u64 hi, u32 n, const u64 (*want)[2])
+{
+    nruns = 0;
+    pt_global_runs(&U, lo, hi, run_seen, NULL);
+    EXPECT_EQ(nruns, n);
+    for (u32 i = 0; i < n && i < nruns; i++) {
+        EXPECT_EQ(runs[i][0], want[i][0]);
+        EXPECT_EQ(runs[i][1], want[i][1]);
+    }
+}
+
+TEST(global_runs)
+{
+    const u32 G = DEV | ATTR_GLOBAL;
+    static const u64 whole[4][2] = {
+        { 0x01000000, 0x01003000 }, { 0x01004000, 0x01005000 },
+        { 0x01010000, 0x01022000 }, { 0x01100000, 0x01301000 } };
+    static const u64 clipped[4][2] = {
+        { 0x01001000, 0x01003000 }, { 0x01004000, 0x01005000 },
+        { 0x01010000, 0x01022000 }, { 0x01100000, 0x01300000 } };
+    static const u64 inside[1][2] = { { 0x01018000, 0x01019000 } };
+
+    setup(16u << 20);
+    EXPECT_EQ(pt_map(&U, 0x01000000, DEVPA, 3 * SZ_4K, G, NULL), 0);
+    EXPECT_EQ(pt_map(&U, 0x01003000, DEVPA, SZ_4K, DEV, NULL), 0);     /* private */
+    EXPECT_EQ(pt_map(&U, 0x01004000, DEVPA, SZ_4K, G, NULL), 0);
+    EXPECT_EQ(pt_map1(&U, 0x01010000, DEVPA, SZ_64K, G), 0);           /* after a hole */
+    EXPECT_EQ(pt_map(&U, 0x01020000, DEVPA, SZ_4K, G, NULL), 0);
+    EXPECT_EQ(pt_map1(&U, 0x01021000, 0, SZ_4K, IRQ | ATTR_GLOBAL), 0);
+    EXPECT_EQ(pt_map1(&U, 0x01100000, DEVPA, SZ_1M, G), 0);
+    EXPECT_EQ(pt_map1(&U, 0x01200000, DEVPA, SZ_1M, G), 0);
+    EXPECT_EQ(pt_map(&U, 0x01300000, DEVPA, SZ_4K, G, NULL), 0);
+    expect_runs(0x01000000, 0x01400000, 4, whole);
+    expect_runs(0x01001000, 0x01300000, 4, clipped);
+    expect_runs(0x01018000, 0x01019000, 1, inside);
+    expect_check();
+}
+
 TEST(interrupt_markers)
 {
     u32 n, d;
@@ -589,6 +643,7 @@ int main(void)
     RUN(protect);
     RUN(all_mapped);
     RUN(hole_end);
+    RUN(global_runs);
     RUN(interrupt_markers);
     RUN(l2_quarters_share_pages);
     RUN(frames_and_destroy);

@@ -218,6 +218,15 @@ int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
  * O(1) from r->count if the root keeps counts, else by a scan. */
 void pt_usage(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes);
 
+/* Calls fn(ctx, a, b) for each run [a, b) of consecutive global pages
+ * (valid or marker; any sizes, frames and attributes) of r that reaches
+ * into [lo, hi), clipped to it, in address order: the runs the global
+ * pages pt_for_each visits make, a table's 4K pages read a stretch at a
+ * time. fn must not change r's tables. Reads only. */
+typedef void (*pt_run_fn)(void *ctx, vaddr_t a, u64 b);
+void pt_global_runs(const struct pt_root *r, vaddr_t lo, u64 hi,
+                    pt_run_fn fn, void *ctx);
+
 /* Verifies the root: descriptors well formed, replicated entries agree,
  * every L2 table referenced by exactly one L1 entry of this root and its
  * l2_count right, table pages are PG_TABLE with the quarter marked used.

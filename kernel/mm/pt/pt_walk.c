@@ -196,6 +196,92 @@ int pt_for_each(const struct pt_root *r, vaddr_t lo, vaddr_t hi,
     return 0;
 }
 
+/* ---- runs of global pages (pt_global_runs) -------------------------- */
+
+struct grun {
+    u64 lo, hi;                 /* pages are clipped to [lo, hi) */
+    u64 a, b;                   /* the run being built, if open */
+    bool open;
+    pt_run_fn fn;
+    void *ctx;
+};
+
+static void grun_flush(struct grun *g)
+{
+    if (g->open)
+        g->fn(g->ctx, (vaddr_t)g->a, g->b);
+    g->open = false;
+}
+
+/* Pages [s, t), global or not: a global piece that starts where the open
+ * run ends extends it; anything else ends it, and a global piece opens
+ * the next. */
+static void grun_add(struct grun *g, u64 s, u64 t, bool global)
+{
+    s = s > g->lo ? s : g->lo;
+    t = t < g->hi ? t : g->hi;
+    if (global && g->open && g->b == s) {
+        g->b = t;
+        return;
+    }
+    grun_flush(g);
+    g->open = global;
+    g->a = s;
+    g->b = t;
+}
+
+/* A 4K page's class as pt_walk reads it (small_attrs): 0 none (decode
+ * the entry in full), 1 private, 2 global. */
+static inline u32 small_class(u32 d)
+{
+    u32 a = (d & 2u) ? small_attrs(d) : 0;
+    return a ? 1 + !!(a & ATTR_GLOBAL) : 0;
+}
+
+/* Entries [i, to) of the L2 table t of region idx: a stretch of 4K pages
+ * of one class is one grun_add; anything else is decoded as pt_walk does. */
+static void grun_table(struct grun *g, const u32 *t, u32 idx, u32 i, u32 to)
+{
+    struct pt_entry e;
+
+    for (i = next_nz(t, i, to); i < to; ) {
+        u64 va = (u64)idx << 20 | i << 12;
+        u32 c = small_class(t[i]), j = i + 1;
+        if (c) {
+            while (j < to && small_class(t[j]) == c)
+                j++;
+            grun_add(g, va, va + ((u64)(j - i) << 12), c == 2);
+        } else if (entry_of(t[i], l2_kind(t[i]), (vaddr_t)va, &e)) {
+            grun_add(g, e.va, (u64)e.va + e.size, e.attrs & ATTR_GLOBAL);
+            j = l2_index(e.va) + (e.size >> 12);
+        }
+        i = next_nz(t, j, to);
+    }
+}
+
+/* See pagetable.h. */
+void pt_global_runs(const struct pt_root *r, vaddr_t lo, u64 hi,
+                    pt_run_fn fn, void *ctx)
+{
+    struct grun g = { .lo = lo, .hi = hi, .fn = fn, .ctx = ctx };
+    u64 v = lo > r->lo ? lo : r->lo;
+    u64 end = hi < span_end(r) ? hi : span_end(r);
+    struct pt_entry e;
+
+    L1_WALK(w, l1_of(r), v, end) {
+        if (w.d == 0) {
+            w.next = l1_skip(&w);
+        } else if (w.k == PK_TABLE) {
+            grun_table(&g, l2_of(w.d), w.idx, l2_index(w.v),
+                       l2_index(w.v) + (u32)((w.next - w.v) >> 12));
+        } else if (entry_of(w.d, w.k, (vaddr_t)w.v, &e)) {
+            grun_add(&g, e.va, (u64)e.va + e.size, e.attrs & ATTR_GLOBAL);
+            w.next = (u64)e.va + e.size;
+        }
+    }
+    grun_flush(&g);
+}
+
 /* See pt_internal.h. Every non-zero entry stands for its share: 1M in L1
  * (a supersection is 16 of them), 4K in L2 (a large page is 16). */
 void pt_usage_scan(const struct pt_root *r, u32 *l2_tables, u32 *mapped_bytes)

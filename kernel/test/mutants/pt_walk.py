@@ -5,6 +5,7 @@
 # soon hides pages from a new space's copy and check's global pages);
 # pt_all_mapped: protect's E_NOT_MAPPED over a hole. pt_hole_end: how
 # far a hole runs, which the op harness's verify_touched skips walking.
+# pt_global_runs: the runs vm_global changes in the other spaces.
 SOURCE = 'kernel/mm/pt/pt_walk.c'
 TEST = 'test_check_hw'
 MUTANTS = [
@@ -35,4 +36,13 @@ MUTANTS = [
  ('a hole in L1 passes the next entry',
   'next_nz(l1, i + 1, (u32)(span_end(r) >> 20))',
   'next_nz(l1, i + 2, (u32)(span_end(r) >> 20))', 'test_pagetable'),
+ ('a stretch of 4K pages takes in the other class',
+  '            while (j < to && small_class(t[j]) == c)',
+  '            while (j < to && small_class(t[j]))', 'test_pagetable'),
+ ('a global run is not clipped to the range',
+  '    s = s > g->lo ? s : g->lo;\n',
+  '', 'test_pagetable'),
+ ('the last global run is dropped',
+  '    }\n    grun_flush(&g);\n}',
+  '    }\n}', 'test_pagetable'),
 ]
