@@ -87,6 +87,37 @@ TEST(conflict_and_second_device)
     expect_vm_check();
 }
 
+/* The records in use end at the last live one: an unmap of it gives the
+ * ones below back to every scan's end, a new mapping takes the lowest
+ * free record (check: the last record is live). */
+TEST(records_end_at_the_last_live)
+{
+    mm_setup(RAM);
+    struct physmap_result a, b;
+    struct physmap_info info;
+    u32 refs;
+
+    EXPECT_EQ(physmap_map(UART, SZ_4K, DEV, &a), 0);
+    EXPECT_EQ(physmap_map(RTC, SZ_4K, DEV, &b), 0);
+    EXPECT_EQ(physmap_unmap(b.virt, &refs), 0);
+    EXPECT(!physmap_get(1, &info));
+    expect_vm_check();
+    EXPECT_EQ(physmap_map(RTC, SZ_4K, DEV, &b), 0);
+    EXPECT_EQ(physmap_unmap(a.virt, &refs), 0);
+    EXPECT(physmap_get(0, &info));
+    EXPECT_EQ(info.phys, RTC);
+    EXPECT(!physmap_get(1, &info));
+    expect_vm_check();
+    EXPECT_EQ(physmap_map(UART, SZ_4K, DEV, &a), 0);   /* record 0 again */
+    EXPECT(physmap_get(1, &info));
+    EXPECT_EQ(info.phys, RTC);
+    EXPECT_EQ(physmap_unmap(b.virt, &refs), 0);
+    EXPECT_EQ(physmap_unmap(a.virt, &refs), 0);
+    EXPECT(!physmap_get(0, &info));
+    EXPECT_EQ(physmap_floor(), MMIO_TOP);
+    expect_vm_check();
+}
+
 /* A mapping with free window above it grows in place to cover a longer
  * request; at the top of the window it cannot, and a second mapping is
  * made instead. */
@@ -166,6 +197,7 @@ int main(void)
     RUN(first_mapping_at_top);
     RUN(reuse_and_refs);
     RUN(conflict_and_second_device);
+    RUN(records_end_at_the_last_live);
     RUN(grow_in_place_or_second);
     RUN(bad_requests);
     RUN(window_meets_heap);

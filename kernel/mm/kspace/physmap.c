@@ -21,16 +21,20 @@ struct physmap {
     u32     refs;        /* >= 1 while live */
 };
 
+/* The records are m[0, used); those past it are free whatever they hold
+ * and never read. Invariant (physmap_check): m[used - 1] is live. Every
+ * scan stops at used, not at PHYSMAP_MAX: a run has a few mappings, and
+ * the fuzz harness asks after them on every physmap request. */
 static struct {
     struct physmap m[PHYSMAP_MAX];
+    u32 used;
 } pm;
 
 static struct pt_root *kroot(void) { return kspace_root(); }
 
 void physmap_init(void)
 {
-    for (u32 i = 0; i < PHYSMAP_MAX; i++)
-        pm.m[i].live = false;
+    pm.used = 0;
 }
 
 static paddr_t pbase(const struct physmap *m) { return ALIGN_DOWN(m->phys, PAGE_SIZE); }
@@ -41,7 +45,7 @@ static vaddr_t vend(const struct physmap *m) { return m->page_base + m->pages * 
 static vaddr_t lowest_base(void)
 {
     vaddr_t floor = MMIO_TOP;
-    for (u32 i = 0; i < PHYSMAP_MAX; i++)
+    for (u32 i = 0; i < pm.used; i++)
         if (pm.m[i].live && pm.m[i].page_base < floor)
             floor = pm.m[i].page_base;
     return floor;
@@ -50,7 +54,7 @@ static vaddr_t lowest_base(void)
 /* True if no live mapping uses any VA of [lo, hi). */
 static bool window_free(vaddr_t lo, vaddr_t hi)
 {
-    for (u32 i = 0; i < PHYSMAP_MAX; i++)
+    for (u32 i = 0; i < pm.used; i++)
         if (pm.m[i].live && pm.m[i].page_base < hi && lo < vend(&pm.m[i]))
             return false;
     return true;
@@ -63,7 +67,7 @@ static int window_find(u32 pages, vaddr_t *va)
     vaddr_t hi = MMIO_TOP;
     while (hi - heap_top() >= span) {
         vaddr_t lo = hi - span, clash = 0;
-        for (u32 i = 0; i < PHYSMAP_MAX; i++)
+        for (u32 i = 0; i < pm.used; i++)
             if (pm.m[i].live && pm.m[i].page_base < hi && lo < vend(&pm.m[i]) &&
                 pm.m[i].page_base < (clash ? clash : 0xffffffffu))
                 clash = pm.m[i].page_base;
@@ -116,7 +120,7 @@ static int request_pages(paddr_t pa, u32 len, u32 attrs, paddr_t *lo, u32 *pages
 static bool conflicts(paddr_t lo, u32 pages, u32 attrs)
 {
     u64 hi = (u64)lo + (u64)pages * PAGE_SIZE;
-    for (u32 i = 0; i < PHYSMAP_MAX; i++) {
+    for (u32 i = 0; i < pm.used; i++) {
         const struct physmap *m = &pm.m[i];
         u64 mhi = (u64)pbase(m) + (u64)m->pages * PAGE_SIZE;
         if (m->live && m->attrs != attrs && pbase(m) < hi && lo < mhi)
@@ -130,7 +134,7 @@ static bool conflicts(paddr_t lo, u32 pages, u32 attrs)
 static int try_reuse(paddr_t pa, u32 len, u32 attrs, paddr_t lo, u32 pages,
                      struct physmap_result *out)
 {
-    for (u32 i = 0; i < PHYSMAP_MAX; i++) {
+    for (u32 i = 0; i < pm.used; i++) {
         struct physmap *m = &pm.m[i];
         u64 mhi = (u64)pbase(m) + (u64)m->pages * PAGE_SIZE;
         u64 want = (u64)lo + (u64)pages * PAGE_SIZE;
@@ -171,7 +175,7 @@ int physmap_map(paddr_t pa, u32 len, u32 attrs, struct physmap_result *out)
     if (rc)
         return rc < 0 ? rc : 0;
     u32 slot = 0;
-    while (slot < PHYSMAP_MAX && pm.m[slot].live)
+    while (slot < pm.used && pm.m[slot].live)
         slot++;
     if (slot == PHYSMAP_MAX)
         return E_NO_SPACE;
@@ -180,6 +184,7 @@ int physmap_map(paddr_t pa, u32 len, u32 attrs, struct physmap_result *out)
     if (!rc) rc = map_pages(va, lo, pages, attrs);
     if (rc)
         return rc;
+    pm.used += slot == pm.used;
     pm.m[slot] = (struct physmap){ true, pa, len, va, pages, attrs, 1 };
     kspace_set_mmio_floor(lowest_base());
     fill_result(&pm.m[slot], pa, true, false, out);
@@ -188,7 +193,7 @@ int physmap_map(paddr_t pa, u32 len, u32 attrs, struct physmap_result *out)
 
 static struct physmap *holding(vaddr_t va)
 {
-    for (u32 i = 0; i < PHYSMAP_MAX; i++)
+    for (u32 i = 0; i < pm.used; i++)
         if (pm.m[i].live && pm.m[i].page_base <= va && va < vend(&pm.m[i]))
             return &pm.m[i];
     return 0;
@@ -205,6 +210,8 @@ int physmap_unmap(vaddr_t virt, u32 *refs)
                            &unmapped) == 0);
         m->live = false;
         kspace_set_mmio_floor(lowest_base());
+        while (pm.used && !pm.m[pm.used - 1].live)
+            pm.used--;
     }
     *refs = m->refs;
     return 0;
@@ -212,7 +219,7 @@ int physmap_unmap(vaddr_t virt, u32 *refs)
 
 bool physmap_get(u32 n, struct physmap_info *out)
 {
-    for (u32 i = 0; i < PHYSMAP_MAX; i++) {
+    for (u32 i = 0; i < pm.used; i++) {
         const struct physmap *m = &pm.m[i];
         if (!m->live || n--)
             continue;
@@ -230,14 +237,16 @@ bool physmap_covers(vaddr_t va, u32 len)
     return m && len <= vend(m) - va;
 }
 
-/* Each mapping's pages are mapped where it says, and spans are apart. */
+/* Each mapping's pages are mapped where it says, spans are apart, and
+ * the last record scanned is live. */
 int physmap_check(const char **what)
 {
-    if (physmap_floor() != lowest_base()) {
+    if (physmap_floor() != lowest_base() ||
+        (pm.used && !pm.m[pm.used - 1].live)) {
         *what = "physmap_record";
         return E_CORRUPT;
     }
-    for (u32 i = 0; i < PHYSMAP_MAX; i++) {
+    for (u32 i = 0; i < pm.used; i++) {
         const struct physmap *m = &pm.m[i];
         if (!m->live)
             continue;

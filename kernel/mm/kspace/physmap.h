@@ -50,9 +50,10 @@ bool physmap_get(u32 i, struct physmap_info *out);
 /* True if [va, va+len) lies inside one physmap mapping. */
 bool physmap_covers(vaddr_t va, u32 len);
 
-/* Each mapping's pages are mapped where it says, spans are apart, and the
- * MMIO floor is the lowest of them. 0 or E_CORRUPT with *what =
- * "physmap_record" or "physmap_page". Reads only. */
+/* Each mapping's pages are mapped where it says, spans are apart, the
+ * MMIO floor is the lowest of them, and the last record the scans read is
+ * live. 0 or E_CORRUPT with *what = "physmap_record" or "physmap_page".
+ * Reads only. */
 int physmap_check(const char **what);
 
 #endif

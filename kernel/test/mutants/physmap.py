@@ -21,4 +21,8 @@ MUTANTS = [('floor not lowered',
   '    while (hi - heap_top() >= span) {',
   '    while (hi - HEAP_BASE >= span) {'),
  ('device exec ok', '    if (pt_attrs_valid(attrs))\n        return E_BAD_ARG;', ''),
- ('unmap at 1 ref', '    if (--m->refs == 0) {', '    if (--m->refs <= 1) { m->refs = 0;')]
+ ('unmap at 1 ref', '    if (--m->refs == 0) {', '    if (--m->refs <= 1) { m->refs = 0;'),
+ ('a freed last record keeps the scans\' end',
+  '        while (pm.used && !pm.m[pm.used - 1].live)\n            pm.used--;\n', ''),
+ ('a record past the scans\' end is not counted',
+  '    pm.used += slot == pm.used;\n', '')]
