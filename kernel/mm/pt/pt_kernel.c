@@ -47,20 +47,24 @@ int pt_kernel_init(struct pt_root *k, const struct arch_boot *b)
     *l2_count(vt) = 1;
     arch_pt_written(e, L2_BYTES);
     /* Only the megabytes of the direct map and the vector page's can be
-     * non-zero (kernel_entry); the rest is cleared without asking it.
-     * Each entry is still written once: the CPU runs through the map. */
+     * non-zero (kernel_entry); the rest of the span is cleared without
+     * asking it. Each entry is still written once: the CPU runs through
+     * the map. The 2048 entries below the span are not the root's: with
+     * TTBCR.N = 1 TTBR1 never walks them, and no walk of the core starts
+     * below k->lo, so they are left as they are (half the table). */
+    u32 base = l1_index(KERNEL_BASE), vec = l1_index(VECTORS_VA), idx;
     u64 lo = ((u64)b->ram_base + DIRECT_MAP_OFF) >> 20;
     u64 hi = lo + (b->ram_size >> 20);
-    u32 vec = l1_index(VECTORS_VA), idx = 0;
     hi = hi < vec ? hi : vec;          /* the map ends below the vectors */
     lo = lo < vec ? lo : vec;
-    memset(l1, 0, (u32)lo * 4);
+    lo = lo > base ? lo : base;        /* kernel_entry: 0 below the span */
+    memset(&l1[base], 0, (u32)(lo - base) * 4);
     for (idx = (u32)lo; idx < hi; idx++)
         l1[idx] = kernel_entry(idx, b, vt);
     memset(&l1[idx], 0, (vec - idx) * 4);
     l1[vec] = kernel_entry(vec, b, vt);
     memset(&l1[vec + 1], 0, (KERN_L1_ENTRIES - vec - 1) * 4);
-    arch_pt_written(l1, KERN_L1_ENTRIES * 4);
+    arch_pt_written(&l1[base], (KERN_L1_ENTRIES - base) * 4);
     arch_tlb_flush_all();    /* whatever boot or an earlier run cached */
     if (k->count)                /* counts from here on */
         pt_usage_scan(k, &k->count->l2_tables, &k->count->mapped);
