@@ -10,6 +10,7 @@ know yet, so that one script replays on targets whose allocators differ:
     f3 = pmm alloc 4 0x10000       binds f3 to the reply's first key (pa=)
     map 0x400000 $f3+0x1000 4K read,write      $name[+-0x...] is replaced
     peek 0x400000   # want val=0x1111          these keys must match
+    as switch 3   # want asid<=0x2             this key must not exceed it
     peek 0x500000   # expect err FAULT         this error must come back
     pmm alloc 7 0x100000   # either ok or err NO_MEMORY ...
                                                either answer (the harness's
@@ -37,6 +38,7 @@ from rig.errors import RigError  # noqa: E402
 from rig.session import Session  # noqa: E402
 
 _VAR = re.compile(r"\$([a-z][a-z0-9]*)((?:[+-]0x[0-9a-f]+)?)")
+_WANT = re.compile(r"([a-z_]+)(<=|=)(.*)")
 _CPUS = re.compile(r"^#\s*cpus:\s*(\d+)", re.M)
 _BIND = re.compile(r"^([a-z][a-z0-9]*)\s*=\s*(.*)$")
 
@@ -71,8 +73,8 @@ def parse(line: str):
         expect = c.split()[2] if len(c.split()) > 2 else "*"
     elif c.startswith("want"):
         for kv in c.split()[1:]:
-            k, _, v = kv.partition("=")
-            wants[k] = v
+            k, op, v = _WANT.match(kv).groups()
+            wants[k] = (op, v)
     return bind, code, expect, wants
 
 
@@ -108,11 +110,13 @@ def replay(session: Session, text: str, verbose: bool, out=sys.stdout) -> int:
         elif not reply.ok:
             why = f"{reply.final.raw}, expected ok"
         else:
-            for k, v in wants.items():
+            for k, (op, v) in wants.items():
                 want = int(substitute(v, env), 0)
                 if k not in reply.fields:
                     why = f"no {k}= in {reply.final.raw!r}"
-                elif reply.fields.int(k) != want:
+                elif op == "<=" and reply.fields.int(k) > want:
+                    why = f"{k}={reply.fields[k]}, expected at most {hex(want)}"
+                elif op == "=" and reply.fields.int(k) != want:
                     why = f"{k}={reply.fields[k]}, expected {hex(want)}"
                 if why:
                     break

@@ -94,3 +94,15 @@ def test_verbose_replay_prints_each_request_and_its_reply(target_kind, scripts):
         if l.startswith("> "):
             tail = next(x for x in lines[i + 1:] if not x.startswith("  - ") and not x.startswith("  ! "))
             assert tail.startswith("  ok") or tail.startswith("  err "), (l, tail)
+
+
+@pytest.mark.parametrize("bound,reproduces", [(1, True), (2, False)])
+def test_a_want_bound_is_held_to_the_reply(target_kind, tmp_path, bound, reproduces):
+    """`# want key<=N`: the harness's bound on a value it cannot predict
+    exactly (an ASID under `asid limit`)."""
+    s = tmp_path / "bound.txt"
+    s.write_text(f"as new\nas switch 2   # want asid<={bound:#x}\n")
+    r = replay(target_kind, s)
+    assert r.returncode == (1 if reproduces else 0), r.stdout + r.stderr
+    if reproduces:
+        assert "asid=2, expected at most 0x1" in r.stdout
