@@ -356,6 +356,15 @@ static void want_hex(const char *key, u32 v)
     h.wn += (u32)snprintf(h.want + h.wn, sizeof h.want - h.wn, " %s=0x%x", key, v);
 }
 
+/* A bound where the value itself is the target's choice (replay.py:
+ * `# want key<=N`). */
+static void want_at_most(const char *key, u32 v)
+{
+    if (!h.print)
+        return;
+    h.wn += (u32)snprintf(h.want + h.wn, sizeof h.want - h.wn, " %s<=0x%x", key, v);
+}
+
 static void want_pa(const char *key, paddr_t pa)
 {
     char t[32];
@@ -1836,6 +1845,10 @@ static void op_as(const struct op *o)
             h.seed = SEED_VMAP_SWITCH;
             h.sa[1] = id;
         }
+        /* the limit, or the ASID the space keeps (see below) */
+        bool may_keep = m.gen[id] == asid_generation() && m.asid[id] > m.asid_limit;
+        if (m.live[id])
+            want_at_most("asid", may_keep ? m.asid[id] : m.asid_limit);
         int rc = run_request(m.live[id], ERR(E_BAD_AS));
         if (rc)
             return;
