@@ -6,7 +6,8 @@ Each mutant is a text substitution (file, exact old snippet, new snippet),
 not a line-number patch, so it survives other people's edits of the core;
 a snippet that is not found exactly once fails the run loudly (fix the
 mutant). Mutants are applied one at a time to a scratch copy of the work
-tree (tracked and untracked files) under $TMPDIR/vmk-mutants/<id>, built
+tree (tracked and untracked files) under $TMPDIR/vmk-mutants/<pid>/<id>
+(one folder a run, so two runs at once do not build in each other's), built
 there, and run through the layers:
 
     fuzz     the seed corpus through the replay build (for a mutant of
@@ -18,7 +19,8 @@ there, and run through the layers:
     host     make pytest PYTEST_ARGS='--target=host -x -q'
     qemu     make pytest PYTEST_ARGS='--target=qemu -x -q'
 
-A layer kills a mutant when it fails. Every mutant must be killed, and the
+A layer kills a mutant when it fails; a mutated tree that does not build
+kills nothing (the mutant is broken, or the run is: fix it). Every mutant must be killed, and the
 fuzz layer alone must kill each within the budget; otherwise exit 1.
 
     python3 fuzz/mutants.py [--only id,id] [--layers fuzz,unit,host,qemu]
@@ -187,7 +189,7 @@ def apply(tree: Path, path, old, new) -> None:
 
 
 def scratch(mid: str) -> Path:
-    base = Path(os.environ.get("TMPDIR", "/tmp")) / "vmk-mutants" / mid
+    base = Path(os.environ.get("TMPDIR", "/tmp")) / "vmk-mutants" / str(os.getpid()) / mid
     if base.exists():
         shutil.rmtree(base)
     base.mkdir(parents=True)
@@ -260,7 +262,7 @@ def fuzz_layer(tree: Path, secs: int, arm: bool = False):
     t0 = time.time()
     rc, _, out = run(make_cmd("-j2", "build/host/fuzz_replay"), tree, 900)
     if rc != 0:
-        return True, 0.0, "build fails: " + out[-300:]
+        return False, 0.0, "build fails: " + out[-300:]
     t1 = time.time()
     seeds = sorted((tree / "fuzz/corpus/ops").iterdir())
     for s in seeds:
@@ -271,11 +273,11 @@ def fuzz_layer(tree: Path, secs: int, arm: bool = False):
     if arm:
         how = seeds_on_qemu(tree, seeds)
         if how:
-            return True, time.time() - t1, how
+            return not how.startswith("build fails"), time.time() - t1, how
     t2 = time.time()
     rc, _, out = run(make_cmd("-j2", "build/fuzz/harness_afl", "build/fuzz/harness_cmplog"), tree, 900)
     if rc != 0:
-        return True, 0.0, "build fails: " + out[-300:]
+        return False, 0.0, "build fails: " + out[-300:]
     build = time.time() - t2
     t1 += build                      # the clock runs while fuzzing, not building
     o = tree / "build/mutant-fuzz"
@@ -406,6 +408,8 @@ def main(argv=None) -> int:
         for layer in layers:
             if layer == "fuzz":
                 killed, dt, how = fuzz_layer(tree, a.fuzz_secs, arm_only(path))
+            elif "build" in row:     # a mutant must build: a failure kills nothing
+                killed, dt, how = False, 0.0, "build fails: " + row["build"][-200:]
             else:
                 cmd, to = LAYERS[layer]
                 rc, dt, out = run(make_cmd(*cmd), tree, to)
@@ -432,7 +436,8 @@ def table(results, fuzz_secs) -> int:
         cells = []
         for l in all_layers:
             c = r.get(l)
-            cells.append("-" if c is None else (f"killed {c['secs']:.0f}s" if c["killed"] else "survived"))
+            cells.append("-" if c is None else (f"killed {c['secs']:.0f}s" if c["killed"] else
+                         "build fails" if c["how"].startswith("build fails") or r.get("build") else "survived"))
         f = r.get("fuzz", {}).get("how", "")
         by = ("seed " + f.split()[1].rstrip(":")) if f.startswith("seed") else ("AFL++" if f.startswith("afl") else "-")
         by += " (on QEMU)" if ": on qemu:" in f else ""
