@@ -143,6 +143,8 @@ static struct {
                                         per space (a global page: in all) */
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
     vaddr_t probe_kva;               /* a kernel VA that must fault */
+    u32  probe_pending;              /* 1 + the pending injected failure the
+                                        model expects (0: no probe) */
     bool seed_ok;                    /* the op may go through a seed's C API */
     bool seed_alt;                   /* ... the other seed's, where two have one */
     bool seed_reply;                 /* the call's result was put as a reply */
@@ -1391,6 +1393,11 @@ static void probe(void)
     }
     if (h.probe_kva)
         printf("%speek 0x%x   # expect err FAULT\n", pre, h.probe_kva);
+    /* A pending injected failure the core counts otherwise: single pages
+     * until both counts are past; the model's e-th must fail, no other. */
+    u32 e = h.probe_pending - 1, a = pmm_fail_pending();
+    for (u32 i = 1; h.probe_pending && i <= (e > a ? e : a); i++)
+        printf("pmm alloc 1 0x1000%s\n", i == e ? "   # expect err NO_MEMORY" : "");
     printf("check\n");
 }
 
@@ -1680,6 +1687,7 @@ static void op_pmm_alloc(const struct op *o)
     bool room = free_run(count, align);
     int rc = run_request(!fires, (fires || !room) ? ERR(E_NO_MEMORY) : 0);
     /* every page handed out counts once: none when no run was found */
+    h.probe_pending = 1 + (rc ? pend : pend - count);
     if (!fires && pend && pmm_fail_pending() != (rc ? pend : pend - count))
         finding("reply", "pmm alloc %u (%s) with failure pending in %u left %u pending",
                 count, rc ? "refused" : "done", pend, pmm_fail_pending());
@@ -1800,6 +1808,7 @@ static void op_as(const struct op *o)
             finding("reply", "as new took %u table pages (an L1 is 2)", took);
         if (!rc && !gl && took != 2)
             finding("reply", "as new without global pages took %u table pages", took);
+        h.probe_pending = 1 + pend - took;
         if (!fires && !rc && pend && pmm_fail_pending() != pend - took)
             finding("reply", "as new with failure pending in %u left %u pending (it took %u pages)",
                     pend, pmm_fail_pending(), took);
@@ -2130,6 +2139,7 @@ static void op_fail(const struct op *o)
     rq_word(t);
     run_request(true, 0);
     want_key("pending", n);
+    h.probe_pending = 1 + n;
     if (pmm_fail_pending() != n)
         finding("reply", "fail nomem %u left %u pending", n, pmm_fail_pending());
 }
@@ -2486,6 +2496,7 @@ static void step(const struct op *o)
     memset(h.cleared, 0, sizeof h.cleared);
     h.probe_set = false;
     h.probe_kva = 0;
+    h.probe_pending = 0;
     m.cpu = (o->cpu & 0x7fu) % FZ_CPUS;
     h.seed_ok = o->cpu & 0x80;
     h.seed_alt = o->cpu & 0x40;
