@@ -72,6 +72,8 @@ u64 arch_time_ns(void)
 /* A kernel panic is a finding: print it and abort. */
 void arch_panic(const char *why)
 {
+    if (fz_con.panic)
+        fz_con.panic(why ? why : "unknown");
     fprintf(stderr, "# FINDING oracle=panic: %s\n", why ? why : "unknown");
     fflush(stdout);
     abort();

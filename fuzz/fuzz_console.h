@@ -38,6 +38,8 @@ struct fz_console {
     jmp_buf exit_jmp;
     int  exit_code;
     u64  ticks;
+    void (*panic)(const char *why);   /* the harness's report, if set (it
+                                         does not return) */
 };
 
 extern struct fz_console fz_con;

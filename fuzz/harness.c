@@ -143,6 +143,7 @@ static struct {
                                         per space (a global page: in all) */
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
     vaddr_t probe_kva;               /* a kernel VA that must fault */
+    bool sent;                       /* the script has the request's line */
     u32  probe_pending;              /* 1 + the pending injected failure the
                                         model expects (0: no probe) */
     bool seed_ok;                    /* the op may go through a seed's C API */
@@ -252,6 +253,7 @@ static void rq_begin(const char *name, const char *text)
     h.wn = 0;
     h.want[0] = 0;
     h.bind[0] = 0;
+    h.sent = false;
     if (h.print) {
         h.sn = put_s(h.sym, 0, sizeof h.sym, p);
         h.sn = put_s(h.sym, h.sn, sizeof h.sym, text);
@@ -676,6 +678,7 @@ static int run_request(bool ok_ok, u32 errs)
             printf("%s%s%s\n", h.bind, eq, h.sym);
     }
 printed:
+    h.sent = true;
     if (rc == 0 && !ok_ok)
         finding("reply", "ok, the model says err (mask 0x%x)", errs);
     if (rc && !(errs & ERR(rc)))
@@ -2605,10 +2608,21 @@ static void model_reset(void)
 
 void fuzz_snapshot_reset(void);   /* snapshot.c */
 
+/* The core panicked (arch_panic, fuzz_console.c) in the middle of an op:
+ * the script gets the request that was running, then the finding, so it
+ * panics the target too (replay.py counts a panic as a reproduction). */
+static void on_panic(const char *why)
+{
+    if (h.print && h.opname && !h.sent)
+        printf("%s%s%s\n", h.bind, h.bind[0] ? " = " : "", h.sym);
+    finding("panic", "%s", why);
+}
+
 static void reset(void)
 {
     fuzz_snapshot_reset();
     model_reset();
+    fz_con.panic = on_panic;
 }
 
 static void decode(const u8 *p, struct op *o)
@@ -2641,6 +2655,7 @@ static void run(const u8 *data, u32 size)
         }
     }
     h.opname = "end";
+    h.sent = true;                     /* no request runs in the end check */
     full_check();
     verify_tlb(true);
 }
