@@ -144,6 +144,8 @@ static struct {
     bool probe_set; vaddr_t probe_va; u32 probe_as;   /* for the script's probe */
     vaddr_t probe_kva;               /* a kernel VA that must fault */
     bool sent;                       /* the script has the request's line */
+    u32  probe_limit;                /* an ASID limit the running space must
+                                        keep to (0: no probe) */
     u32  probe_pending;              /* 1 + the pending injected failure the
                                         model expects (0: no probe) */
     bool seed_ok;                    /* the op may go through a seed's C API */
@@ -1398,6 +1400,8 @@ static void probe(void)
         printf("%speek 0x%x   # expect err FAULT\n", pre, h.probe_kva);
     /* A pending injected failure the core counts otherwise: single pages
      * until both counts are past; the model's e-th must fail, no other. */
+    if (h.probe_limit)       /* `as switch` of the running space tells its ASID */
+        printf("%sas switch %u   # want asid<=0x%x\n", pre, m.cur, h.probe_limit);
     u32 e = h.probe_pending - 1, a = pmm_fail_pending();
     for (u32 i = 1; h.probe_pending && i <= (e > a ? e : a); i++)
         printf("pmm alloc 1 0x1000%s\n", i == e ? "   # expect err NO_MEMORY" : "");
@@ -2128,6 +2132,7 @@ static void op_asid_limit(const struct op *o)
         bool kept = shared && sim_cur()->asid == m.asid[m.cur];
         m.asid[m.cur] = sim_cur()->asid;
         m.gen[m.cur] = asid_generation();
+        h.probe_limit = n;
         if (!sim_cur()->asid || (sim_cur()->asid > n && !kept))
             finding("reply", "after asid limit %u the running space has asid %u", n, sim_cur()->asid);
     }
@@ -2500,6 +2505,7 @@ static void step(const struct op *o)
     h.probe_set = false;
     h.probe_kva = 0;
     h.probe_pending = 0;
+    h.probe_limit = 0;
     m.cpu = (o->cpu & 0x7fu) % FZ_CPUS;
     h.seed_ok = o->cpu & 0x80;
     h.seed_alt = o->cpu & 0x40;
