@@ -282,22 +282,22 @@ static void expect_field_caught(struct page_info *p, const char *field)
 TEST(check_finds_corruption_in_whole_blocks)
 {
     setup(16u << 20);
-    struct pmm_stats s;
-    pmm_stats(&s);
-    struct page_info *pages[2] = {
-        pmm_page(B.ram_base + B.ram_size - 40 * PAGE_SIZE),   /* free block */
-        pmm_page(B.ram_base + 5 * PAGE_SIZE),                 /* kernel's */
+    paddr_t blocks[2] = {
+        B.ram_base + B.ram_size - 64 * PAGE_SIZE,   /* a free block */
+        B.ram_base,                                 /* the kernel's first */
     };
     EXPECT(first_free > B.ram_base + 64 * PAGE_SIZE);        /* a whole block */
     for (u32 k = 0; k < 2; k++) {
-        struct page_info *p = pages[k], keep = *p;
-        p->mapcount = 1;  expect_field_caught(p, "mapcount");  *p = keep;
-        p->run_head = 1;  expect_field_caught(p, "run_head");  *p = keep;
-        p->is_l1 = 1;     expect_field_caught(p, "is_l1");     *p = keep;
-        p->l2_used = 1;   expect_field_caught(p, "l2_used");   *p = keep;
-        p->use = k ? PG_FREE : PG_KERNEL;
-        expect_field_caught(p, "use");
-        *p = keep;
+        for (u32 j = 0; j < 32; j++) {           /* every page of the block */
+            struct page_info *p = pmm_page(blocks[k] + j * PAGE_SIZE), keep = *p;
+            p->mapcount = 1;  expect_field_caught(p, "mapcount");  *p = keep;
+            p->run_head = 1;  expect_field_caught(p, "run_head");  *p = keep;
+            p->is_l1 = 1;     expect_field_caught(p, "is_l1");     *p = keep;
+            p->l2_used = 1;   expect_field_caught(p, "l2_used");   *p = keep;
+            p->use = k ? PG_FREE : PG_KERNEL;
+            expect_field_caught(p, "use");
+            *p = keep;
+        }
         expect_check();
     }
 }
