@@ -479,20 +479,21 @@ int pmm_check_tables(u32 *l1_pages, u32 *quarters, const char **what)
     static const u8 bits[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
     u32 l1 = 0, q = 0;
 
-    for (u32 i = 0; i < pmm.npages; i++) {
-        const struct page_info *p = &pmm.pi[i];
-        if (!(i & 31) && pmm.freemap[i >> 5] == ~0u) {
-            i += 31;                   /* all free (pmm_check: PG_FREE) */
-            continue;
-        }
-        if (p->use != PG_TABLE)
-            continue;
-        if (p->is_l1)
-            l1++;
-        q += bits[p->l2_used & 0xf];   /* quarters 0..3, as pmm_check allows */
-        if (!p->is_l1 && p->l2_used == 0) {
-            *what = "table_page_unused";
-            return E_CORRUPT;
+    /* Only the runs of allocated pages after the kernel's: pmm_check passed,
+     * so a page below kpages is PG_KERNEL and a page whose bit is set is
+     * PG_FREE. */
+    for (u32 i = pmm.kpages; (i = next_used(i, pmm.npages)) < pmm.npages; ) {
+        for (u32 end = next_free(i); i < end; i++) {
+            const struct page_info *p = &pmm.pi[i];
+            if (p->use != PG_TABLE)
+                continue;
+            if (p->is_l1)
+                l1++;
+            q += bits[p->l2_used & 0xf];   /* quarters 0..3, as pmm_check allows */
+            if (!p->is_l1 && p->l2_used == 0) {
+                *what = "table_page_unused";
+                return E_CORRUPT;
+            }
         }
     }
     *l1_pages = l1;

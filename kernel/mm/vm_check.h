@@ -21,7 +21,8 @@ int vm_check(struct vm_check_counts *c, const char **what);
 /* The table pages pmm holds (pmm.c): *l1_pages PG_TABLE pages of L1s,
  * *quarters live L2 quarters of all of them; E_CORRUPT ("table_page_unused")
  * if a PG_TABLE page is neither an L1 nor holds a live quarter. Runs after
- * pmm_check passed: 32 pages the bitmap says are free hold no table. */
+ * pmm_check passed: the kernel's pages and the pages the bitmap says are
+ * free hold no table. */
 int pmm_check_tables(u32 *l1_pages, u32 *quarters, const char **what);
 
 #endif

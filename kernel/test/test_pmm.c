@@ -7,6 +7,7 @@
 #include "sim.h"
 #include "mm.h"
 #include "pmm.h"
+#include "vm_check.h"
 
 static struct arch_boot B;
 static paddr_t first_free;
@@ -302,6 +303,33 @@ TEST(check_finds_corruption_in_whole_blocks)
     }
 }
 
+/* pmm_check_tables looks only at the runs of allocated pages after the
+ * kernel's: it still counts a table page at the start of a run (the first
+ * page after the kernel's) and one at the end of a run (a free page next). */
+TEST(check_tables_sees_every_run)
+{
+    const char *what = NULL;
+    u32 l1 = 0, q = 0;
+    paddr_t t1, f, t2;
+
+    setup(16u << 20);
+    EXPECT_EQ(pmm_alloc(1, PAGE_SIZE, PG_TABLE, &t1), 0);
+    EXPECT_EQ(t1, first_free);                      /* the kernel's pages, then t1 */
+    EXPECT_EQ(pmm_alloc(1, PAGE_SIZE, PG_FRAME, &f), 0);
+    EXPECT_EQ(pmm_alloc(1, PAGE_SIZE, PG_TABLE, &t2), 0);
+    EXPECT_EQ(pmm_page(t2 + PAGE_SIZE)->use, PG_FREE);  /* t2 ends the run */
+    pmm_page(t1)->is_l1 = 1;
+    pmm_page(t2)->l2_used = 0x5;
+    EXPECT_EQ(pmm_check_tables(&l1, &q, &what), 0);
+    EXPECT_EQ(l1, 1);
+    EXPECT_EQ(q, 2);
+    pmm_page(t2)->l2_used = 0;
+    EXPECT_EQ(pmm_check_tables(&l1, &q, &what), E_CORRUPT);
+    pmm_page(t2)->l2_used = 0x5;
+    pmm_page(t1)->is_l1 = 0;
+    EXPECT_EQ(pmm_check_tables(&l1, &q, &what), E_CORRUPT);
+}
+
 TEST(speed)
 {
     struct timespec t0, t1;
@@ -333,6 +361,7 @@ int main(void)
     RUN(exhaust_and_restore);
     RUN(check_finds_corruption);
     RUN(check_finds_corruption_in_whole_blocks);
+    RUN(check_tables_sees_every_run);
     RUN(speed);
     return unit_report();
 }

@@ -1,6 +1,7 @@
 # Mutants of kernel/mm/pmm.c that test_pmm must catch (kernel/test/mutate.py):
 # pmm_check passes 32 plain pages at a time by one word of each (the AND
-# and the OR of the 32 words).
+# and the OR of the 32 words); pmm_check_tables reads only the runs of
+# allocated pages after the kernel's.
 SOURCE = 'kernel/mm/pmm.c'
 TEST = 'test_pmm'
 MUTANTS = [
@@ -25,4 +26,10 @@ MUTANTS = [
  ('free block not looked at',
   '            u32 use = all_free ? PG_FREE : PG_KERNEL;\n            if (block_plain(i, use)) {',
   '            u32 use = all_free ? PG_FREE : PG_KERNEL;\n            if (all_free || block_plain(i, use)) {'),
+ ('tables: first page of each run skipped',
+  '    for (u32 i = pmm.kpages; (i = next_used(i, pmm.npages)) < pmm.npages; ) {',
+  '    for (u32 i = pmm.kpages; (i = next_used(i + 1, pmm.npages)) < pmm.npages; ) {'),
+ ('tables: last page of each run skipped',
+  '        for (u32 end = next_free(i); i < end; i++) {',
+  '        for (u32 end = next_free(i); i + 1 < end || (i = end, 0); i++) {'),
 ]
