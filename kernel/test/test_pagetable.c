@@ -362,6 +362,21 @@ TEST(hole_end)
     expect_check();
 }
 
+/* next_nz_scan passes empty entries 64 at a time: an entry at any place
+ * of a block (a 1M section at each L1 index of the first two blocks and
+ * the entries around them) ends the hole there. */
+TEST(hole_end_every_place_of_a_block)
+{
+    struct pt_entry was;
+    setup(16u << 20);
+    for (u32 m = 1; m < 144; m++) {
+        EXPECT_EQ(pt_map1(&U, m * MB, DEVPA, SZ_1M, DEV), 0);
+        EXPECT_EQ(pt_hole_end(&U, 0), (u64)m * MB);
+        EXPECT_EQ(pt_unmap1(&U, m * MB, &was), 0);
+    }
+    expect_check();
+}
+
 /* pt_global_runs: consecutive global pages of any size (a marker too) in
  * one run, across tables and L1 entries; a private page or a hole ends
  * it; runs are clipped to the range, one that starts inside a 64K page
@@ -643,6 +658,7 @@ int main(void)
     RUN(protect);
     RUN(all_mapped);
     RUN(hole_end);
+    RUN(hole_end_every_place_of_a_block);
     RUN(global_runs);
     RUN(interrupt_markers);
     RUN(l2_quarters_share_pages);

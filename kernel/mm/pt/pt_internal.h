@@ -95,7 +95,7 @@ static inline bool l1_walk_load(struct l1_walk *w)
          l1_walk_load(&w); w.v = w.next)
 
 /* First non-zero entry of t in [i, lim), or lim: runs of empty entries
- * (most of every L1 and L2) are passed 32 or eight at a time by word
+ * (most of every L1 and L2) are passed 64 or eight at a time by word
  * compares (next_nz_scan); the entry at i itself, the next page of a
  * full table, is looked at first, without a call. */
 u32 next_nz_scan(const u32 *t, u32 i, u32 lim);

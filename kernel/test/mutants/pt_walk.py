@@ -6,6 +6,8 @@
 # pt_all_mapped: protect's E_NOT_MAPPED over a hole. pt_hole_end: how
 # far a hole runs, which the op harness's verify_touched skips walking.
 # pt_global_runs: the runs vm_global changes in the other spaces.
+# test_pagetable hole_end_every_place_of_a_block: an entry at each place
+# of a 64-entry block.
 SOURCE = 'kernel/mm/pt/pt_walk.c'
 TEST = 'test_check_hw'
 MUTANTS = [
@@ -16,11 +18,14 @@ MUTANTS = [
   '                if (whole && left <= n) {',
   '                if (whole && left <= n + 1) {', 'test_pagetable'),
  ('block scan looks at half of each 16 bytes',
-  '        u64x2 o = (q[0] | q[1] | q[2] | q[3]) | (q[4] | q[5] | q[6] | q[7]);\n        if (o[0] | o[1])',
-  '        u64x2 o = (q[0] | q[1] | q[2] | q[3]) | (q[4] | q[5] | q[6] | q[7]);\n        if (o[0])'),
+  '                | ((q[8] | q[9]) | (q[10] | q[11])) | ((q[12] | q[13]) | (q[14] | q[15]));\n        if (o[0] | o[1])',
+  '                | ((q[8] | q[9]) | (q[10] | q[11])) | ((q[12] | q[13]) | (q[14] | q[15]));\n        if (o[0])'),
  ('block scan skips the second half of a block',
-  '        u64x2 o = (q[0] | q[1] | q[2] | q[3]) | (q[4] | q[5] | q[6] | q[7]);',
-  '        u64x2 o = (q[0] | q[1] | q[2] | q[3]);'),
+  '        u64x2 o = ((q[0] | q[1]) | (q[2] | q[3])) | ((q[4] | q[5]) | (q[6] | q[7]))\n                | ((q[8] | q[9]) | (q[10] | q[11])) | ((q[12] | q[13]) | (q[14] | q[15]));',
+  '        u64x2 o = ((q[0] | q[1]) | (q[2] | q[3])) | ((q[4] | q[5]) | (q[6] | q[7]));'),
+ ('block scan skips the last 16 bytes of a block',
+  '((q[12] | q[13]) | (q[14] | q[15]));',
+  '((q[12] | q[13]) | q[14]);', 'test_pagetable'),
  ('a hole in a table taken for a 4K page',
   '            if ((t[i] & 2u) && small_attrs(t[i])) {\n                i++;',
   '            if (!t[i] || ((t[i] & 2u) && small_attrs(t[i]))) {\n                i++;', 'test_pagetable'),
