@@ -1,7 +1,8 @@
 # Mutants of kernel/mm/pt/pt_check.c that test_pagetable must catch
 # (kernel/test/mutate.py): a leaf's own rules, on the quick 4K path and
 # the full one. test_check_hw: the pages pt_check_each shows check's
-# hardware pass.
+# hardware pass. The unmark pass: the tables check_l1 kept by index and
+# the walk over the rest.
 SOURCE = 'kernel/mm/pt/pt_check.c'
 TEST = 'test_pagetable'
 MUTANTS = [('4K page: frame not looked at',
@@ -34,4 +35,13 @@ MUTANTS = [('4K page: frame not looked at',
  ('shown pages go on after the visitor stopped them',
   '    if (c->fn && c->fn(e, c->ctx))\n        c->fn = NULL;',
   '    if (c->fn)\n        c->fn(e, c->ctx);', 'test_check_hw'),
+ ('unmark: kept tables left marked',
+  '        unmark(l1_of(r)[c.at[k]]);',
+  '        (void)0;'),
+ ('unmark: a kept table by the wrong index',
+  '                c->at[c->l2_tables] = (u16)w.idx;',
+  '                c->at[c->l2_tables] = (u16)(w.idx + 1);'),
+ ('unmark: the walk passes the table after the last kept one',
+  '        from = ((u64)c.at[k] + 1) << 20;',
+  '        from = ((u64)c.at[k] + 2) << 20;'),
 ]
