@@ -6,7 +6,6 @@
  * a buffer the harness sets; `exit` and the end of input jump back into the
  * harness instead of ending the process; a panic aborts (a crash for AFL++).
  */
-#define _GNU_SOURCE   /* memrchr */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,9 @@ int arch_getc(void)
 
 /* Appends one reply line to the capture buffer (and stdout with echo). A
  * reply longer than the buffer (many event lines) keeps its newest lines,
- * with `dropped` set: the final line is always there. */
+ * with `dropped` set: the final line is always there. Each write is one
+ * whole line (arch.h; out_end is the only writer), so the final line
+ * starts where this write does: no scan of the text for its '\n'. */
 void arch_write(const char *s, u32 n)
 {
     u32 room = FZ_OUT_MAX - 1 - fz_con.out_len;
@@ -33,19 +34,12 @@ void arch_write(const char *s, u32 n)
         fwrite(s, 1, n, stdout);
     if (n > room) {           /* keep the newest lines: the final one matters */
         fz_con.out_len = 0;
-        fz_con.last = 0;
         fz_con.dropped = true;
         room = FZ_OUT_MAX - 1;
         if (n > room)
             n = room;
     }
-    /* The final line starts after the last '\n' with text after it. */
-    u32 start = fz_con.out_len;
-    if (start == 0 || fz_con.out[start - 1] == '\n')
-        fz_con.last = start;
-    const char *nl = n > 1 ? memrchr(s, '\n', n - 1) : 0;
-    if (nl)
-        fz_con.last = start + (u32)(nl - s) + 1;
+    fz_con.last = fz_con.out_len;
     memcpy(fz_con.out + fz_con.out_len, s, n);
     fz_con.out_len += n;
     fz_con.out[fz_con.out_len] = '\0';
