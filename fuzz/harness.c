@@ -272,6 +272,14 @@ static void rq_word(const char *w)
     }
 }
 
+/* A number in decimal (counts, ids): fmt_dec, no snprintf per request. */
+static void rq_dec(u32 v)
+{
+    char t[12];
+    fmt_dec(t, 0, v);
+    rq_word(t);
+}
+
 static void rq_hex(u32 v)
 {
     h.ln = put_hex(h.line, h.ln, v);
@@ -1685,9 +1693,7 @@ static void op_pmm_alloc(const struct op *o)
         return;
     u32 pend = pmm_fail_pending();
     rq_begin("pmm alloc", "pmm alloc");
-    char t[16];
-    fmt_dec(t, 0, count);
-    rq_word(t);
+    rq_dec(count);
     rq_hex(align);
     fmt_dec(h.bind, 'f', s);
     bool fires = pend && pend <= count;
@@ -1754,9 +1760,7 @@ static void op_pmm_free(const struct op *o)
     }
     rq_begin("pmm free", "pmm free");
     rq_pa(pa);
-    char t[16];
-    fmt_dec(t, 0, count);
-    rq_word(t);
+    rq_dec(count);
     if (!errs) {
         for (u32 i = 0; i < count; i++) {
             paddr_t p = pa + i * PAGE_SIZE;
@@ -1854,9 +1858,7 @@ static void op_as(const struct op *o)
     }
     if (k == 1) {
         rq_begin("as switch", "as switch");
-        char t[8];
-        snprintf(t, sizeof t, "%u", id);
-        rq_word(t);
+        rq_dec(id);
         if (h.seed_ok && h.seed_alt) {
             h.seed = SEED_VMAP_SWITCH;
             h.sa[1] = id;
@@ -1888,9 +1890,7 @@ static void op_as(const struct op *o)
         return;
     }
     rq_begin("as destroy", "as destroy");
-    char t[8];
-    snprintf(t, sizeof t, "%u", id);
-    rq_word(t);
+    rq_dec(id);
     u32 errs = 0;
     if (!m.live[id])
         errs |= ERR(E_BAD_AS);
@@ -2099,9 +2099,7 @@ static void op_flush(const struct op *o)
     } else if (k == 1) {
         u32 id = o->c % NAS;
         rq_begin("flush as", "flush as");
-        char t[8];
-        snprintf(t, sizeof t, "%u", id);
-        rq_word(t);
+        rq_dec(id);
         run_request(m.live[id], ERR(E_BAD_AS));
     } else {
         rq_begin("flush page", "flush page");
@@ -2116,9 +2114,7 @@ static void op_asid_limit(const struct op *o)
     if (!(o->b & 0x80))
         n = 2 + o->a % 6;                  /* small limits roll over often */
     rq_begin("asid limit", "asid limit");
-    char t[8];
-    snprintf(t, sizeof t, "%u", n);
-    rq_word(t);
+    rq_dec(n);
     bool ok = n >= 2 && n <= 255;
     int rc = run_request(ok, ERR(E_BAD_ARG));
     if (!rc) {
@@ -2142,9 +2138,7 @@ static void op_fail(const struct op *o)
 {
     u32 n = o->a % 12;
     rq_begin("fail nomem", "fail nomem");
-    char t[8];
-    snprintf(t, sizeof t, "%u", n);
-    rq_word(t);
+    rq_dec(n);
     run_request(true, 0);
     want_key("pending", n);
     h.probe_pending = 1 + n;
