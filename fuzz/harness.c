@@ -219,23 +219,31 @@ static u32 put_s(char *b, u32 n, u32 cap, const char *s)
     return n + l;
 }
 
+/* v in lowercase hex digits (no leading zeros, printf's %x) at b + n;
+ * the new length. */
+static u32 put_xdigits(char *b, u32 n, u32 v)
+{
+    u32 d = v ? (35 - (u32)__builtin_clz(v)) / 4 : 1;    /* digits */
+    for (u32 k = n + d; k > n; k--, v >>= 4)
+        b[k - 1] = "0123456789abcdef"[v & 0xf];
+    b[n + d] = 0;
+    return n + d;
+}
+
 /* " 0x<v>" (no leading zeros) at b + n; the new length. */
 static u32 put_hex(char *b, u32 n, u32 v)
 {
-    u32 d = v ? (35 - (u32)__builtin_clz(v)) / 4 : 1;    /* digits */
     b[n] = ' ';
     b[n + 1] = '0';
     b[n + 2] = 'x';
-    for (u32 k = n + 2 + d; k > n + 2; k--, v >>= 4)
-        b[k] = "0123456789abcdef"[v & 0xf];
-    b[n + 3 + d] = 0;
-    return n + 3 + d;
+    return put_xdigits(b, n + 3, v);
 }
 
-/* prefix (0 for none) and v in decimal, into t (room for 12). */
-static void fmt_dec(char *t, char prefix, u32 v)
+/* prefix (0 for none) and v in decimal, into t (room for 12); the
+ * length. */
+static u32 fmt_dec(char *t, char prefix, u32 v)
 {
-    char d[10];
+    char d[10], *t0 = t;
     u32 n = 0;
     if (prefix)
         *t++ = prefix;
@@ -243,6 +251,7 @@ static void fmt_dec(char *t, char prefix, u32 v)
     while (n)
         *t++ = d[--n];
     *t = 0;
+    return (u32)(t - t0);
 }
 
 static void rq_begin(const char *name, const char *text)
@@ -522,16 +531,27 @@ static void fingerprint(struct fp *f)
 
 /* ---- the seeds' C calls ----------------------------------------------------- */
 
-/* Puts a reply line (seed_reply) for the keys the model reads. */
+/* Puts a reply line (seed_reply) for the keys the model reads. Its
+ * formats hold only %x and %u of u32s (a short line), so it is built by
+ * hand as the requests are: no vsnprintf per seed call. */
 static void seed_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void seed_reply(const char *fmt, ...)
 {
     va_list ap;
-    va_start(ap, fmt);
+    u32 n = 0;
     fz_out_clear();
-    int n = vsnprintf(fz_con.out, FZ_OUT_MAX, fmt, ap);
+    va_start(ap, fmt);
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%')
+            fz_con.out[n++] = *f;
+        else if (*++f == 'u')
+            n += fmt_dec(fz_con.out + n, 0, va_arg(ap, u32));
+        else
+            n = put_xdigits(fz_con.out, n, va_arg(ap, u32));
+    }
     va_end(ap);
-    fz_con.out_len = n < 0 ? 0 : (u32)n < FZ_OUT_MAX ? (u32)n : FZ_OUT_MAX - 1;
+    fz_con.out[n] = 0;
+    fz_con.out_len = n;
     h.seed_reply = true;
 }
 
