@@ -15,4 +15,4 @@ for d in "$out"/*/ "$out"/lines/*/; do
     echo "fuzz-plot: $name: $(grep -o 'Error.*' "$out/plots/$name.err" | head -n 1)"
   fi
 done
-[ "$n" -gt 0 ] || { echo "fuzz-plot: no plot_data under $out" >&2; exit 1; }
+[ "$n" -gt 0 ] || { echo "fuzz-plot: no instance under $out has enough plot_data to draw (afl-plot wants a campaign of a minute or more)" >&2; exit 1; }
