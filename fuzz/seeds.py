@@ -182,6 +182,16 @@ SEEDS = {
                                    on(0xc0, unmap(0x400, 1)), on(0xc0, unmap(0x500, 1)),
                                    op(AS, a=0), on(0xc0, op(AS, a=1, c=2)), peek(0x500),
                                    on(0xc0, op(AS, a=1, c=5)), on(0xc0, op(AS, a=1, c=1)), peek(0x500)],
+    # the fuzz smoke's find (2026-12-07), as AFL++ wrote it: a global unmap
+    # empties the other space's tables (their page went back although the
+    # held reserve had counted its quarters), then the requesting space's
+    # section split, under `fail nomem`, found no table: vg_change panicked
+    "global_unmap_split_held_reserve": [bytes.fromhex(
+        "00000000050301f1f1f1090cf1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f11b001111111111"
+        "1111111111111100cc0080fe01000000dc01801101000000c2c200000001f8100000cc00"
+        "801103fffd00b90000000000000100170000000000fa0000190cc3c2c2c2c2c2c2d7c2c2"
+        "c2c2b7c2c2c21d0002000000cc00801101000000c2c2c2c2c2c2c2c2bac2c3c2c2d7c2b0"
+        "c2")],
     # a global 1M section goes into every space: an empty L2 that `pt map`
     # left in another space's region refuses it (ALREADY_MAPPED), as one in
     # the space's own does

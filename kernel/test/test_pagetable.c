@@ -503,6 +503,48 @@ TEST(l2_quarters_share_pages)
     expect_check();
 }
 
+/* While a reserve is held (pt_reserve .. pt_release: a change to global
+ * pages in every space), a table page an unmap empties stays on the list:
+ * the reserve may have counted its free quarters, and what it was taken
+ * for must not fail. (A global unmap emptied the other spaces' tables,
+ * their page went back, the requesting space's split found no table and,
+ * under `fail nomem`, no page: vg_change panicked; the fuzz smoke found
+ * it.) At pt_release the page goes back if it is still empty. */
+TEST(held_reserve_keeps_an_emptied_table_page)
+{
+    struct pmm_stats s0, s1;
+    u32 n;
+
+    setup(16u << 20);
+    for (u32 i = 0; i < 4; i++)                 /* 3 fit the vectors' page, */
+        EXPECT_EQ(pt_map(&U, i * MB, DEVPA, SZ_4K, DEV, NULL), 0);
+    pmm_stats(&s0);                             /* the 4th has a page alone */
+    EXPECT_EQ(pt_reserve(3), 0);                /* its 3 free quarters */
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table, s0.table);              /* no page taken */
+    EXPECT_EQ(pt_unmap(&U, 3 * MB, MB, &n), 0); /* empties that page */
+    pmm_fail_nomem(1);                          /* no page from now on */
+    for (u32 i = 10; i < 13; i++)
+        EXPECT_EQ(pt_map(&U, i * MB, DEVPA, SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pmm_fail_pending(), 1);           /* none was asked for */
+    pmm_fail_nomem(0);
+    pt_release();
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table, s0.table);
+    expect_check();
+    /* emptied under a reserve and not used: back at pt_release */
+    EXPECT_EQ(pt_unmap(&U, 10 * MB, 3 * MB, &n), 0);
+    EXPECT_EQ(pt_map(&U, 3 * MB, DEVPA, SZ_4K, DEV, NULL), 0);
+    EXPECT_EQ(pt_reserve(1), 0);
+    EXPECT_EQ(pt_unmap(&U, 3 * MB, MB, &n), 0);
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table, s0.table);              /* kept while held */
+    pt_release();
+    pmm_stats(&s1);
+    EXPECT_EQ(s1.table, s0.table - 1);
+    expect_check();
+}
+
 TEST(frames_and_destroy)
 {
     struct pmm_stats s0, s1;
@@ -662,6 +704,7 @@ int main(void)
     RUN(global_runs);
     RUN(interrupt_markers);
     RUN(l2_quarters_share_pages);
+    RUN(held_reserve_keeps_an_emptied_table_page);
     RUN(frames_and_destroy);
     RUN(usage_and_for_each);
     RUN(for_each_counted);

@@ -16,7 +16,8 @@ static struct pt_state {
                            live quarters, plus the reserved pages */
     u32 free_quarters;  /* free quarters over all pages on the list */
     u32 reserved;       /* pages on the list with no live quarter: taken
-                           by l2_reserve, not yet used; 0 between calls */
+                           by l2_reserve, not yet used, or emptied while a
+                           reserve was held; 0 between calls */
     bool held;          /* pt_reserve .. pt_release: l2_settle waits */
 } pt;
 
@@ -111,15 +112,18 @@ void l2_give(paddr_t l2)
         list_push(ref);
     p->l2_used &= (u8)~(1u << q);
     pt.free_quarters++;
-    if (p->l2_used == 0) {
+    if (p->l2_used == 0 && pt.held) {
+        pt.reserved++;           /* kept until pt_release: a reserve may
+                                    have counted its free quarters */
+    } else if (p->l2_used == 0) {
         list_unlink(ref);
         pt.free_quarters -= 4;
         KASSERT(pmm_free(page, 1, PG_TABLE) == 0);
     }
 }
 
-/* See pt_internal.h. Reserved pages are near the head; stop once all
- * are found. */
+/* See pt_internal.h. Reserved pages are near the head (a page emptied
+ * while a reserve was held may be further on); stop once all are found. */
 void l2_settle(void)
 {
     u32 ref = pt.partial;
