@@ -192,6 +192,16 @@ SEEDS = {
         "801103fffd00b90000000000000100170000000000fa0000190cc3c2c2c2c2c2c2d7c2c2"
         "c2c2b7c2c2c21d0002000000cc00801101000000c2c2c2c2c2c2c2c2bac2c3c2c2d7c2b0"
         "c2")],
+    # a 10-minute campaign's find (2026-12-07), as AFL++ wrote it: the heap
+    # grown over most of RAM, seed 004's mem_vmap_unmap of a range whose 1M
+    # section must split finds no page and changes nothing; the request
+    # would answer NO_MEMORY (the harness's model once took it for a lost
+    # unmap)
+    "vmap_unmap_split_out_of_memory": [bytes.fromhex(
+        "00000000050500200101011a120100efff00000034f12d00ddf11b00111111111111117f"
+        "00f1f1f1f1f10801000000dc01801101000000c2c23211bb3d011a120100efff00000034"
+        "f1c2c2c2c2c2c2c2c2c2c2c20a0000000000c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c297c2"
+        "c2c200001980fd00b9cbe9c2c2c2c2c2c2c2c2f1f1f1f1c2c2c2c2c2c285c2b0bac2c3")],
     # a global 1M section goes into every space: an empty L2 that `pt map`
     # left in another space's region refuses it (ALREADY_MAPPED), as one in
     # the space's own does
