@@ -374,21 +374,17 @@ static void rq_kva(vaddr_t va)
     rq_two(va, t);
 }
 
-static void want_hex(const char *key, u32 v)
+/* `# want key<rel>0x<v>` for the script (replay.py: "=" the value,
+ * "<=" a bound where the value itself is the target's choice). */
+static void want_rel(const char *key, const char *rel, u32 v)
 {
     if (!h.print)
         return;
-    h.wn += (u32)snprintf(h.want + h.wn, sizeof h.want - h.wn, " %s=0x%x", key, v);
+    h.wn += (u32)snprintf(h.want + h.wn, sizeof h.want - h.wn, " %s%s0x%x", key, rel, v);
 }
 
-/* A bound where the value itself is the target's choice (replay.py:
- * `# want key<=N`). */
-static void want_at_most(const char *key, u32 v)
-{
-    if (!h.print)
-        return;
-    h.wn += (u32)snprintf(h.want + h.wn, sizeof h.want - h.wn, " %s<=0x%x", key, v);
-}
+static void want_hex(const char *key, u32 v) { want_rel(key, "=", v); }
+static void want_at_most(const char *key, u32 v) { want_rel(key, "<=", v); }
 
 static void want_pa(const char *key, paddr_t pa)
 {
