@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(make gcc gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
       python3-pytest python3-pexpect python3-pytest-xdist python3-pytest-timeout
-      afl++ gdb-multiarch
+      afl++ llvm-14 gdb-multiarch
       gcovr python3-yaml gnuplot-nox)
 
 missing=()

@@ -27,7 +27,7 @@ FUZZ_DEFS  ?=     # e.g. -DFUZZ_NO_FULL_CHECK, -DFUZZ_GLOBAL_USER=1
 # every build, and for the op harness's builds fuzz/instrument-op.deny too
 # (the command layer's text machinery and per-page lookups), joined into
 # $(FUZZ_DIR)/op.deny; the line harness overrides it with the first alone.
-export AFL_LLVM_DENYLIST := $(CURDIR)/$(FUZZ_DIR)/op.deny
+export AFL_LLVM_DENYLIST := $(abspath $(FUZZ_DIR)/op.deny)
 export AFL_QUIET := 1
 # No NeverZero step on every edge (a counter that wraps to 0 at exactly
 # 256k hits loses that edge for one exec): per-page and per-word loops run
@@ -50,24 +50,51 @@ $(HOSTB)/fuzz_line_replay: $(FUZZ_LSRC) $(FUZZ_OBJ) fuzz/fuzz_console.h $(HDRS)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ifuzz $(FUZZ_LSRC) $(FUZZ_OBJ) -o $@
 
+# Profile-guided and link-time optimization (FUZZ_PGO=1, the default) of
+# the op harness's AFL++ builds but the sanitizer one: the profile is that
+# of an AFL++ build of the replay main over the seed corpus (fuzz/corpus/
+# ops, not fuzz/bench-corpus, on which `make bench` measures), one process
+# per seed, so that a seed a mutant crashes leaves the others' counts; with
+# no counts at all the builds are -flto alone. 24.7 -> 21.4 us per queue
+# input (the AFL++ build's replay main, best of 5 x 4,000 execs).
+FUZZ_PGO      ?= 1
+LLVM_PROFDATA ?= $(firstword $(shell command -v llvm-profdata llvm-profdata-14 2>/dev/null))
+FUZZ_PROF     := $(FUZZ_DIR)/pgo/harness.profdata
+ifeq ($(FUZZ_PGO)$(if $(LLVM_PROFDATA),1),11)
+FUZZ_OPT_DEPS := $(FUZZ_PROF)
+FUZZ_OPT       = -flto $$(test -s $(FUZZ_PROF) && echo -fprofile-instr-use=$(FUZZ_PROF))
+endif
+
+$(FUZZ_DIR)/pgo/gen: $(FUZZ_DEPS)
+	$(call say,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -DFUZZ_REPLAY_MAIN -fprofile-instr-generate $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_PROF): $(FUZZ_DIR)/pgo/gen $(wildcard fuzz/corpus/ops/*)
+	$(call say,PROFILE,$@)
+	$(Q)rm -f $(FUZZ_DIR)/pgo/*.profraw $@
+	$(Q)for f in fuzz/corpus/ops/*; do \
+	  LLVM_PROFILE_FILE=$(FUZZ_DIR)/pgo/%p.profraw ./$< "$$f" >/dev/null 2>&1 || :; done
+	$(Q)set -- $(FUZZ_DIR)/pgo/*.profraw; \
+	  if [ -e "$$1" ]; then $(LLVM_PROFDATA) merge -o $@ "$$@"; else : > $@; fi
+
 # AFL++ builds: persistent mode with shared-memory input.
-$(FUZZ_DIR)/harness_afl: $(FUZZ_DEPS)
+$(FUZZ_DIR)/harness_afl: $(FUZZ_DEPS) $(FUZZ_OPT_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_OPT) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
 # The same with one CPU (FZ_CPUS=1: every op on CPU 0), for fuzz-bench.
-$(FUZZ_DIR)/harness_afl_cpus1: $(FUZZ_DEPS)
+$(FUZZ_DIR)/harness_afl_cpus1: $(FUZZ_DEPS) $(FUZZ_OPT_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -DFZ_CPUS=1 $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
-$(FUZZ_DIR)/harness_cmplog: $(FUZZ_DEPS)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_OPT) -DFZ_CPUS=1 $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_DIR)/harness_cmplog: $(FUZZ_DEPS) $(FUZZ_OPT_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)AFL_LLVM_CMPLOG=1 $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
-$(FUZZ_DIR)/harness_laf: $(FUZZ_DEPS)
+	$(Q)AFL_LLVM_CMPLOG=1 $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_OPT) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+$(FUZZ_DIR)/harness_laf: $(FUZZ_DEPS) $(FUZZ_OPT_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)AFL_LLVM_LAF_ALL=1 $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
+	$(Q)AFL_LLVM_LAF_ALL=1 $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_OPT) $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
 $(FUZZ_DIR)/harness_asan: $(FUZZ_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
