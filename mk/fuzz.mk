@@ -19,7 +19,11 @@ FUZZ_HSRC  := fuzz/harness.c fuzz/fuzz_console.c fuzz/boot.c
 FUZZ_LSRC  := fuzz/harness_line.c fuzz/fuzz_console.c fuzz/boot.c
 FUZZ_INC   := $(INCLUDES) -Ikernel/arch/host -Ifuzz -DVMK_VERSION='"fuzz"'
 FUZZ_FLAGS := -O2 -g -std=gnu11 -w $(FUZZ_INC)
-FUZZ_DEPS  := $(FUZZ_HSRC) $(FUZZ_SIM) fuzz/fuzz_console.h $(HDRS)
+# The AFL++ builds are one compiler call each (no .d files) with their own
+# version string: every header, not the version stamp, which changes with
+# each commit and would rebuild them all.
+FUZZ_HDRS  := $(shell find kernel fuzz -name '*.h')
+FUZZ_DEPS  := $(FUZZ_HSRC) $(FUZZ_SIM) $(FUZZ_HDRS)
 FUZZ_SECS  ?= 60
 FUZZ_SMOKE_SECS ?= 30
 FUZZ_DEFS  ?=     # e.g. -DFUZZ_NO_FULL_CHECK, -DFUZZ_GLOBAL_USER=1
@@ -99,7 +103,7 @@ $(FUZZ_DIR)/harness_asan: $(FUZZ_DEPS)
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(FUZZ_CC) $(FUZZ_FLAGS) -fno-sanitize-recover=all $(FUZZ_HSRC) $(FUZZ_SIM) -o $@
-$(FUZZ_DIR)/harness_line_afl: $(FUZZ_LSRC) $(FUZZ_SIM) fuzz/fuzz_console.h fuzz/instrument.deny $(HDRS)
+$(FUZZ_DIR)/harness_line_afl: $(FUZZ_LSRC) $(FUZZ_SIM) $(FUZZ_HDRS) fuzz/instrument.deny
 	$(call say,AFLCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)AFL_LLVM_DENYLIST=$(CURDIR)/fuzz/instrument.deny $(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_LSRC) $(FUZZ_SIM) -o $@

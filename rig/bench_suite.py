@@ -322,8 +322,18 @@ def bench_pt_memory(kind: str = "host") -> list[dict]:
 
 # ------------------------------------------------------------------- fuzz
 
+def _afl_out_dir() -> str | None:
+    """Where afl-fuzz's output goes: a tmpfs (/dev/shm) when there is one.
+    A fresh queue gains ~100 entries a second in a short run, and on ext4
+    their files cost afl-fuzz ~10% of its execs (measured on the queue,
+    20 s, two runs at once: 21.6-23.4k execs/s on /tmp, 25.5-26.2k on
+    /dev/shm); a long campaign saves a new entry now and then."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 def _afl_rate(binary: Path, secs: int, corpus: Path = SEED_CORPUS) -> float:
-    out = Path(tempfile.mkdtemp(prefix="vmk-bench-afl-"))
+    out = Path(tempfile.mkdtemp(prefix="vmk-bench-afl-", dir=_afl_out_dir()))
     # No AFL_SKIP_BIN_CHECK, not even "0": set at all, afl-fuzz skips the
     # binary's signatures, so persistent mode and shared-memory input are
     # off (5.3k execs/s for the empty harness instead of 48-55k, measured).
@@ -365,8 +375,9 @@ def bench_fuzz(reps: int, secs: int) -> list[dict]:
     finally:
         shutil.rmtree(one_byte, ignore_errors=True)
     # Issue 7's 30,000 execs/s per core, as a share of the floor: the empty
-    # harness does 60-79k execs/s pinned to one core on these machines, so
-    # 30k is 0.4 of it. The typical corpus is a campaign's queue (longer
+    # harness did 60-79k execs/s pinned to one core on the machines of
+    # 2026-12-01, so 30k is 0.4 of it (46-49k on those of 2026-12-07/08,
+    # where 30k is 0.62-0.65). The typical corpus is a campaign's queue (longer
     # inputs, larger mappings than the seeds).
     pinned = "each pinned to one core with afl-fuzz, vs the empty harness"
     return [figure("fuzz", _median(fq), _median(em), "execs/s", GE, FUZZ_TARGET,
