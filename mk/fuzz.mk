@@ -77,9 +77,10 @@ $(FUZZ_PROF): $(FUZZ_DIR)/pgo/gen $(wildcard fuzz/corpus/ops/*)
 	$(call say,PROFILE,$@)
 	$(Q)rm -f $(FUZZ_DIR)/pgo/*.profraw $@
 	$(Q)for f in fuzz/corpus/ops/*; do \
-	  LLVM_PROFILE_FILE=$(FUZZ_DIR)/pgo/%p.profraw ./$< "$$f" >/dev/null 2>&1 || :; done
+	  LLVM_PROFILE_FILE=$(FUZZ_DIR)/pgo/%p.profraw $< "$$f" >/dev/null 2>&1 || :; done
 	$(Q)set -- $(FUZZ_DIR)/pgo/*.profraw; \
-	  if [ -e "$$1" ]; then $(LLVM_PROFDATA) merge -o $@ "$$@"; else : > $@; fi
+	  if [ -e "$$1" ]; then $(LLVM_PROFDATA) merge -o $@ "$$@"; else : > $@; \
+	  echo "fuzz: no seed ran to its end in $<: no profile, -flto alone" >&2; fi
 
 # AFL++ builds: persistent mode with shared-memory input.
 $(FUZZ_DIR)/harness_afl: $(FUZZ_DEPS) $(FUZZ_OPT_DEPS)
