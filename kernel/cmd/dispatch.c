@@ -16,11 +16,8 @@ static const struct command *const table[] = {
     0,
 };
 
-_Static_assert(ARRAY_LEN(table) - 1 <= 32, "grammar_index has a bit per command");
-
-static struct grammar_index lookup_index;   /* grammar_lookup builds it */
 static void run(const struct request *rq);
-static const struct grammar_ctx ctx = { table, run, &lookup_index };
+static const struct grammar_ctx ctx = { table, run };
 
 /* Answers one request: a line's tokens, or `cpu`'s rest of the line on
  * the CPU it names. */

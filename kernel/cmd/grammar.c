@@ -8,20 +8,10 @@
 const struct command *grammar_lookup(const struct grammar_ctx *ctx, const char *name)
 {
     const struct command *const *table = ctx->table;
-    struct grammar_index *ix = ctx->index;
-    u32 letter = (u32)(name[0] - 'a');
-    if (!ix->built) {
-        for (u32 i = 0; table[i]; i++)
-            ix->by_letter[table[i]->name[0] - 'a'] |= 1u << i;
-        ix->built = true;
-    }
-    if (letter >= ARRAY_LEN(ix->by_letter))
-        return 0;
-    for (u32 m = ix->by_letter[letter]; m; m &= m - 1) {
-        u32 i = (u32)__builtin_ctz(m);
-        if (str_eq(table[i]->name + 1, name + 1))
+    /* the first byte decides for all but one or two names */
+    for (u32 i = 0; table[i]; i++)
+        if (table[i]->name[0] == name[0] && str_eq(table[i]->name + 1, name + 1))
             return table[i];
-    }
     return 0;
 }
 

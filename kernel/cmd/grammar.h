@@ -53,21 +53,10 @@ struct command;
  * <request...>`). Passed in, so that no handler names the file that names
  * the handlers (no link-level cycle: make layers). */
 struct grammar_ctx {
-    const struct command *const *table;   /* every command, NULL-terminated:
-                                             at most 32, each name from a-z */
+    const struct command *const *table;   /* every command, NULL-terminated */
     void (*run)(const struct request *rq);  /* answers one request (its
                                              tokens: cmd_dispatch's, or
                                              `cpu`'s rest of the line) */
-    struct grammar_index *index;          /* the table by first letter */
-};
-
-/* Which commands start with each letter (bit i: table[i]), so that a
- * lookup compares a token with one or two names, not with every name.
- * Zero at first: grammar_lookup fills it in the first time (the table is
- * constant, and only CPU 0 reads requests). */
-struct grammar_index {
-    u32  by_letter[26];
-    bool built;
 };
 
 /* What a handler receives: typed values in the form's argument order. */

@@ -50,41 +50,14 @@ static u32 str_len(const char *s)
 
 static void tputs(struct text *t, const char *s) { tputn(t, s, str_len(s)); }
 
-/* The hex digits of v, the first of n at the lowest address when stored
- * as 8 bytes (the rest are zero bytes): each nibble spread into a byte,
- * then '0' or 'a' - 10 added to all eight at once. */
-static u64 hex_digits(u32 v, u32 n)
-{
-    u64 x = v;
-    x = (x | x << 16) & 0x0000ffff0000ffffull;
-    x = (x | x << 8) & 0x00ff00ff00ff00ffull;
-    x = (x | x << 4) & 0x0f0f0f0f0f0f0f0full;        /* byte i: nibble i */
-    x += 0x3030303030303030ull +                       /* '0' + d, */
-         (((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull) * ('a' - '0' - 10);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    return __builtin_bswap64(x) >> (64 - 8 * n);
-#else
-    return x << (64 - 8 * n);
-#endif
-}
-
-/* "0x" and the digits from the highest set bit, stored whole (10 bytes)
- * when the room allows, else cut to the room. */
+/* "0x" and the digits from the highest set bit. */
 static void tput_hex(struct text *t, u32 v)
 {
-    u32 digits = v ? (35 - (u32)__builtin_clz(v)) / 4 : 1;
-    u64 d = hex_digits(v, digits);
     char tmp[10] = { '0', 'x' };
-    if (t->max - t->len < sizeof tmp) {
-        __builtin_memcpy(tmp + 2, &d, 8);
-        tputn(t, tmp, 2 + digits);
-        return;
-    }
-    char *p = t->buf + t->len;
-    p[0] = '0';
-    p[1] = 'x';
-    __builtin_memcpy(p + 2, &d, 8);
-    t->len += 2 + digits;
+    u32 n = v ? (35 - (u32)__builtin_clz(v)) / 4 : 1;
+    for (u32 i = 0; i < n; i++)
+        tmp[2 + i] = "0123456789abcdef"[(v >> 4 * (n - 1 - i)) & 15];
+    tputn(t, tmp, 2 + n);
 }
 
 static void tput_dec(struct text *t, u32 v)

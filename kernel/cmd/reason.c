@@ -124,11 +124,8 @@ void why_mapped(vaddr_t va, u32 len)
 {
     const struct pt_root *r = vm_root(vm_as_current());
     struct first_page f = { va, { 0 } };
-    /* The page at va, one lookup; else the first page of the range, by a
-     * walk from the 16M below va (a large page that starts there may
-     * cover va). */
-    if (r && (vm_translate(va, &f.e) == 0 ||
-              pt_for_each(r, ALIGN_DOWN(va, SZ_16M), range_hi(va, len), first_page, &f))) {
+    /* From the 16M below va: a large page that starts there may cover va. */
+    if (r && pt_for_each(r, ALIGN_DOWN(va, SZ_16M), range_hi(va, len), first_page, &f)) {
         why_hex(f.e.va < va ? va : f.e.va);
         why(" is already mapped");
         why_page(&f.e);
