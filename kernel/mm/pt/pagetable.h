@@ -246,8 +246,8 @@ int pt_check_each(const struct pt_root *r, u32 *tables, u32 *mappings,
 /* Kernel boot: sets every entry of the kernel L1's span (from
  * KERNEL_BASE; the entries below it, which TTBR1 never walks, are left as
  * they are) to its boot value: the direct map (global, privileged,
- * normal, 1M sections) for all of RAM of *b, read+execute over [text_base, text_end) and read+write, never
- * execute, elsewhere (W^X); the vector page at 0xffff0000 (privileged,
+ * normal, 1M sections) for all of RAM of *b, read+execute over
+ * [text_base, text_end) and read+write, never execute, elsewhere (W^X); the vector page at 0xffff0000 (privileged,
  * read+execute, global, 4K, in an L2 table from the allocator); invalid
  * elsewhere. An entry the CPU may be running through keeps its frame,
  * size and memory type (only permissions change), never cleared in

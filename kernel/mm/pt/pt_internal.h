@@ -6,20 +6,23 @@
  *   pt_l2.c       the L2 table allocator (the module's state; pt_init)
  *   pt_tlb.c      TLB batches: note what broke, flush once, then free tables
  *   pt_walk.c     reading: pt_walk, pt_hole_end, pt_all_mapped, pt_for_each,
- *                 pt_usage
+ *                 pt_global_runs, pt_usage, pt_globals_differ
  *   pt_edit.c     edit primitives: split one page, clear whole pages, cut a
  *                 range's ends, drop empty tables; pt_split
  *   pt_map.c      pt_map, pt_map1, pt_table_map
  *   pt_unmap.c    pt_unmap, pt_unmap1, pt_table_unmap, pt_destroy
  *   pt_protect.c  pt_protect
- *   pt_check.c    pt_check
+ *   pt_check.c    pt_check, pt_check_each
  *   pt_kernel.c   pt_kernel_init: the kernel table at boot
  *
  * One walk idiom per level (Linux arch/arm/mm/mmu.c, pmd_addr_end): a walk
  * over [va, end) steps through 1 MiB regions with L1_WALK; each step covers
  * [w.v, w.next), w.next = region_next(w.v, end), and a body that handles a
  * page larger than the step moves w.next to that page's end. Inside a
- * region's table, L2_WALK visits the pages of an index range.
+ * region's table, edits visit the pages of an index range with L2_WALK;
+ * reads that look only at what is there (pt_for_each, pt_global_runs,
+ * pt_all_mapped's holes, check_table) step from page to page with
+ * next_nz, which passes empty entries by the word and not one by one.
  */
 #ifndef VMK_PT_INTERNAL_H
 #define VMK_PT_INTERNAL_H

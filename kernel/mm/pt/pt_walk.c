@@ -1,9 +1,10 @@
 /*
  * pt_walk.c: reading the tables: pt_walk (one address), pt_hole_end (how
  * far nothing is mapped from there), pt_all_mapped (a range without
- * holes), pt_for_each (every page of a range, in order), pt_usage (tables
- * and bytes of a root, as counted), pt_usage_scan (the same by a scan,
- * for pt_check and boot).
+ * holes), pt_for_each (every page of a range, in order), pt_global_runs
+ * (a range's runs of global pages), pt_usage (tables and bytes of a root,
+ * as counted), pt_usage_scan (the same by a scan, for pt_check and boot),
+ * pt_globals_differ (two roots' global pages, table against table).
  */
 #include "pt_internal.h"
 
@@ -88,9 +89,8 @@ int pt_all_mapped(const struct pt_root *r, u64 va, u64 end)
 /* See pt_internal.h. Empty entries, most of every L1 and L2, are passed
  * 64 at a time (a 256-byte block: one OR of 32 words; half the steps of
  * 32 over a user L1's 2016 empty entries past the fuzz's 32 MiB), then
- * eight at a
- * time (tables are 1K-aligned, so t + i is 8-byte aligned when i is even;
- * a zero entry is PK_NONE, nothing to check). */
+ * eight at a time (tables are 1K-aligned, so t + i is 8-byte aligned when
+ * i is even; a zero entry is PK_NONE, nothing to check). */
 typedef u64 __attribute__((may_alias)) u64a;
 /* Two words of 64 bits as one value (GCC's vector extension: one 128-bit
  * OR where the target has it, two 64-bit ones where it does not); t + i
