@@ -1721,9 +1721,11 @@ static void op_pmm_alloc(const struct op *o)
     bool fires = pend && pend <= count;
     bool room = free_run(count, align);
     int rc = run_request(!fires, (fires || !room) ? ERR(E_NO_MEMORY) : 0);
-    /* every page handed out counts once: none when no run was found */
-    h.probe_pending = 1 + (rc ? pend : pend - count);
-    if (!fires && pend && pmm_fail_pending() != (rc ? pend : pend - count))
+    /* every page handed out counts once: none when no run was found;
+     * what stays pending if it did not fire here (pend > count) */
+    u32 left = rc ? pend : pend - count;
+    h.probe_pending = pend && !fires ? 1 + left : 0;
+    if (!fires && pend && pmm_fail_pending() != left)
         finding("reply", "pmm alloc %u (%s) with failure pending in %u left %u pending",
                 count, rc ? "refused" : "done", pend, pmm_fail_pending());
     if (rc)
@@ -1841,8 +1843,9 @@ static void op_as(const struct op *o)
             finding("reply", "as new took %u table pages (an L1 is 2)", took);
         if (!rc && !gl && took != 2)
             finding("reply", "as new without global pages took %u table pages", took);
-        h.probe_pending = 1 + pend - took;
-        if (!fires && !rc && pend && pmm_fail_pending() != pend - took)
+        u32 left = pend - took;    /* pending still, if it did not fire */
+        h.probe_pending = pend > took ? 1 + left : 0;
+        if (!fires && !rc && pend && pmm_fail_pending() != left)
             finding("reply", "as new with failure pending in %u left %u pending (it took %u pages)",
                     pend, pmm_fail_pending(), took);
         if (rc)

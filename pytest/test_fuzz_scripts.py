@@ -106,3 +106,43 @@ def test_a_want_bound_is_held_to_the_reply(target_kind, tmp_path, bound, reprodu
     assert r.returncode == (1 if reproduces else 0), r.stdout + r.stderr
     if reproduces:
         assert "asid=2, expected at most 0x1" in r.stdout
+
+
+# One op of 12 bytes: code, cpu, a, b, c (u16), d (u16), e (u32); code 6 is
+# `pmm alloc` (a % 16 + 1 pages), code 8 `as` (a % 3 == 0: `as new`).
+PMM_ALLOC_4 = bytes([6, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+AS_NEW = bytes([8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+
+
+@pytest.fixture(scope="module")
+def replay_that_always_finds(scripts, tmp_path_factory):
+    """The replay build with its end-of-input `check` made to fail: every
+    input ends with a finding, so its script ends with the probes."""
+    out = tmp_path_factory.mktemp("fuzz-finds")
+    src = (REPO / "fuzz/harness.c").read_text()
+    old = "    if (vm_check(&c, &what))\n"
+    assert src.count(old) == 1
+    (out / "harness.c").write_text(src.replace(old, "    if (vm_check(&c, &what) || 1)\n"))
+    cmds = subprocess.run(["make", "-s", "-n", "-B", "build/host/fuzz_replay"], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    link = next(c for c in cmds if " fuzz/harness.c " in c and "-o build/host/fuzz_replay" in c)
+    link = link.replace(" fuzz/harness.c ", f" {out / 'harness.c'} ") \
+               .replace("-o build/host/fuzz_replay", f"-o {out / 'finds'}")
+    subprocess.run(link, shell=True, cwd=REPO, check=True)
+    return out / "finds"
+
+
+@pytest.mark.parametrize("op", [PMM_ALLOC_4, AS_NEW], ids=["pmm_alloc_4", "as_new"])
+def test_a_finding_with_no_failure_pending_probes_no_allocations(replay_that_always_finds,
+                                                                 tmp_path, op):
+    """With no injected failure pending, a finding's script ends with
+    `check`, not with single-page allocations: an op that took pages made
+    the count of them wrap to ~4 billion lines (triage timed out)."""
+    (tmp_path / "in").write_bytes(op)
+    with subprocess.Popen([str(replay_that_always_finds), "-s", str(tmp_path / "in")],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as p:
+        lines = [ln.rstrip("\n") for ln, _ in zip(p.stdout, range(1000))]
+        p.kill()
+    assert "# FINDING oracle=check" in "\n".join(lines)
+    assert not [ln for ln in lines if ln.startswith("pmm alloc 1 0x1000")]
+    assert lines[-1] == "check"
