@@ -6,8 +6,13 @@
  * (so CMPLOG and laf-intel can solve every comparison):
  *
  *   byte 0      op code (mod OP_COUNT)        byte 1   CPU (bits 0-6 mod FZ_CPUS;
- *                                                     bit 7: map, map1, unmap go
- *                                                     through seed 001's C API)
+ *                                                     bit 7: the op goes through
+ *                                                     a seed's C API where it has
+ *                                                     one: map, map1, unmap,
+ *                                                     unmap1 (001, 003), translate,
+ *                                                     as switch (004), physmap
+ *                                                     map/unmap (000); bit 6: seed
+ *                                                     004's where two have one)
  *   byte 2      a (size / sub-command)         byte 3   b (flags)
  *   bytes 4-5   c (u16: VA page, slot, id)     bytes 6-7 d (u16: attrs, len)
  *   bytes 8-11  e (u32: value, byte count)
@@ -2631,7 +2636,7 @@ static void model_reset(void)
     m.floor0 = physmap_floor();
 }
 
-void fuzz_snapshot_reset(void);   /* snapshot.c */
+void fuzz_snapshot_reset(void);   /* boot.c */
 
 /* The core panicked (arch_panic, fuzz_console.c) in the middle of an op:
  * the script gets the request that was running, then the finding, so it

@@ -12,7 +12,6 @@
 
 FUZZ_DIR   := $(BUILD)/fuzz
 FUZZ_CC    ?= afl-clang-fast
-FUZZ_LTO   ?= afl-clang-lto
 FUZZ_SIM   := $(filter-out kernel/arch/host/console.c,$(SIM_SRC))
 FUZZ_OBJ   := $(filter-out $(HOSTB)/obj/kernel/arch/host/console.c.o,$(SIM_OBJ))
 FUZZ_HSRC  := fuzz/harness.c fuzz/fuzz_console.c fuzz/boot.c
