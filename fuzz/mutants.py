@@ -173,11 +173,23 @@ LAYERS = {
 }
 
 
+def subs(path, old, new) -> list:
+    """A mutant's substitutions as (file, old, new): one, or the list that
+    stands in its path field (several substitutions, one mutant)."""
+    return path if isinstance(path, list) else [(path, old, new)]
+
+
+def files(path) -> list:
+    """The files a mutant's path field names."""
+    return [s[0] for s in subs(path, None, None)]
+
+
 def apply(tree: Path, path, old, new) -> None:
-    if isinstance(path, list):            # several substitutions, one mutant
-        for p, o, n in path:
-            apply(tree, p, o, n)
-        return
+    for p, o, n in subs(path, old, new):
+        apply_one(tree, p, o, n)
+
+
+def apply_one(tree: Path, path: str, old: str, new: str) -> None:
     f = tree / path
     if not f.exists():
         raise SystemExit(f"mutants: {path} does not exist (moved?): fix the mutant")
@@ -231,8 +243,7 @@ def run(cmd, cwd, timeout, env=None):
 
 def arm_only(path) -> bool:
     """The mutant changes only code the host build does not have."""
-    paths = [p[0] for p in path] if isinstance(path, list) else [path]
-    return all(p.startswith("kernel/arch/armv7/") for p in paths)
+    return all(p.startswith("kernel/arch/armv7/") for p in files(path))
 
 
 def seeds_on_qemu(tree: Path, seeds):
@@ -351,7 +362,7 @@ def incremental_only(chosen) -> int:
                     how = next((l for l in out.splitlines() if l.startswith("# FINDING")), "crash")
                     how = f"seed {s.name}: {how}"
                     break
-        survived += how == "survived"
+        survived += how in ("survived", "build fails")   # a build failure kills nothing
         print(f"  {mid:28} {how[:140]}", flush=True)
         shutil.rmtree(tree, ignore_errors=True)
     print(f"incremental oracles alone, seeds only: {len(chosen) - survived} of {len(chosen)} killed")
@@ -382,7 +393,7 @@ def main(argv=None) -> int:
     chosen = [m for m in MUTANTS if not a.only or m[0] in a.only.split(",")]
     if a.list:
         for m in MUTANTS:
-            f = ",".join(p[0] for p in m[2]) if isinstance(m[2], list) else m[2]
+            f = ",".join(files(m[2]))
             print(f"{m[0]:28} {f:30} {m[1]}")
         return 0
     layers = a.layers.split(",")
@@ -400,7 +411,7 @@ def main(argv=None) -> int:
         tree = scratch(mid)
         apply(tree, path, old, new)
         row = {"id": mid, "what": what,
-               "file": ",".join(p[0] for p in path) if isinstance(path, list) else path}
+               "file": ",".join(files(path))}
         if any(l != "fuzz" for l in layers):
             rc, _, out = run(make_cmd("-j2", "all"), tree, 900)
             if rc != 0:

@@ -18,9 +18,9 @@ UNIT_LISTS = sorted((REPO / "kernel/test/mutants").glob("*.py"))
 
 def fuzz_snippets():
     for mid, _, path, old, new in mutants.MUTANTS:
-        subs = path if isinstance(path, list) else [(path, old, new)]
-        for k, (p, o, _) in enumerate(subs):
-            yield pytest.param(p, o, id=f"{mid}-{k}" if len(subs) > 1 else mid)
+        s = mutants.subs(path, old, new)
+        for k, (p, o, _) in enumerate(s):
+            yield pytest.param(p, o, id=f"{mid}-{k}" if len(s) > 1 else mid)
 
 
 def unit_snippets():
