@@ -774,40 +774,8 @@ static void bits_set(u32 *b, u32 lo, u32 hi)
 
 static struct mpage *mp(u32 as, vaddr_t va) { return &m.pg[as][va >> PAGE_SHIFT]; }
 
-static void page_clear(u32 as, vaddr_t va)
-{
-    struct mpage *p = mp(as, va);
-    if (p->mapped) {
-        h.cleared[as] |= 1u << (va >> 20);
-        m.rcnt[as][va >> 20]--;
-        m.nglob[as] -= !!(p->attrs & ATTR_GLOBAL);
-        m.mbits[as][va >> 17] &= ~(1u << ((va >> 12) & 31));
-    }
-    if (p->mapped && !(p->attrs & ATTR_INTERRUPT) && in_ram(p->pa)) {
-        m.fmap[ram_idx(p->pa)]--;
-        touch_frame(ram_idx(p->pa));
-    }
-    p->mapped = 0;
-}
-
-static void page_set(u32 as, vaddr_t va, paddr_t pa, u32 attrs)
-{
-    struct mpage *p = mp(as, va);
-    page_clear(as, va);
-    p->mapped = 1;
-    p->attrs = (u16)attrs;
-    p->pa = (attrs & ATTR_INTERRUPT) ? 0 : pa;
-    m.dirty[as] |= 1u << (va >> 20);
-    m.rcnt[as][va >> 20]++;
-    m.nglob[as] += !!(attrs & ATTR_GLOBAL);
-    m.mbits[as][va >> 17] |= 1u << ((va >> 12) & 31);
-    if (!(attrs & ATTR_INTERRUPT) && in_ram(pa)) {
-        m.fmap[ram_idx(pa)]++;
-        touch_frame(ram_idx(pa));
-    }
-}
-
 static bool range_mapped(u32 as, vaddr_t va, u32 len);
+static void clear_mapped(u32 as, vaddr_t va, u32 len, bool all);
 
 /* The pa step from one page of a run to the next (an interrupt page's
  * pa stays 0). */
@@ -838,16 +806,13 @@ static bool mpage_pair_is(const struct mpage *q, u32x4 v)
     return !(x[0] | x[1]);
 }
 
-/* page_set over [va, va + len) (pages, inside the window): a range with
- * nothing mapped in as, the common case, a word of bits and a region
- * count at a time. */
+/* The pages [va, va + len) (inside the window) of as mapped to pa on with
+ * attrs, over whatever was there: a word of bits and a region count at a
+ * time. */
 static void range_set(u32 as, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
 {
-    if (range_mapped(as, va, len)) {
-        for (u32 off = 0; off < len; off += PAGE_SIZE)
-            page_set(as, va + off, pa + off, attrs);
-        return;
-    }
+    if (range_mapped(as, va, len))
+        clear_mapped(as, va, len, false);
     bool intr = attrs & ATTR_INTERRUPT;
     u32 i0 = va >> PAGE_SHIFT, n = len >> PAGE_SHIFT, k = 0;
     struct mpage *p = &m.pg[as][i0];
@@ -976,26 +941,37 @@ static u32 mapped_word(u32 as, u32 i, u32 end)
     return end - (i & ~31u) < 32 ? w & ((1u << (end & 31)) - 1) : w;
 }
 
-/* Some page of [va, va + len) (page-aligned, inside the window) mapped in
- * as: a whole 1 MiB region by its count, else by the bits, 32 pages a word. */
-static bool range_mapped(u32 as, vaddr_t va, u32 len)
+/* Moves *i to the first mapped page of the space in [*i, lim) (empty
+ * regions passed by their counts); false when there is none. */
+static bool next_mapped(u32 as, u32 *i, u32 lim)
 {
-    u32 i = va >> PAGE_SHIFT, end = i + (len >> PAGE_SHIFT);
-    while (i < end) {
-        if (!(i & 255) && end - i >= 256) {     /* a whole 1 MiB region: its count */
-            if (m.rcnt[as][i >> 8])
-                return true;
-            i += 256;
+    const u32 *b = m.mbits[as];
+    if (*i >= lim)
+        return false;
+    u32 wi = *i >> 5, w = b[wi] & (~0u << (*i & 31)), wlim = (lim + 31) >> 5;
+    for (;;) {
+        if (w) {
+            *i = (wi << 5) | (u32)__builtin_ctz(w);
+            return *i < lim;
+        }
+        if (++wi >= wlim)
+            return false;
+        if (!(wi & 7) && !m.rcnt[as][wi >> 3]) {
+            wi += 7;                     /* an empty 1 MiB region */
+            w = 0;
             continue;
         }
-        if (mapped_word(as, i, end))
-            return true;
-        i = (i | 31) + 1;
+        w = b[wi];
     }
-    return false;
 }
 
-static bool next_mapped(u32 as, u32 *i);
+/* Some page of [va, va + len) (page-aligned, inside the window) mapped in as. */
+static bool range_mapped(u32 as, vaddr_t va, u32 len)
+{
+    u32 i = va >> PAGE_SHIFT;
+    return next_mapped(as, &i, i + (len >> PAGE_SHIFT));
+}
+
 
 static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *hole,
                              bool *intr, u32 *mapped_bytes)
@@ -1006,7 +982,7 @@ static bool range_any_mapped(u32 as, vaddr_t va, u32 len, bool *locked, bool *ho
     if (intr) *intr = false;
     /* the mapped pages only (the bitmap), counted: a hole is a page less */
     u32 first = va >> PAGE_SHIFT, lim = first + (len + PAGE_SIZE - 1) / PAGE_SIZE, n = 0;
-    for (u32 i = first; next_mapped(as, &i) && i < lim; i = (i | 31) + 1) {
+    for (u32 i = first; next_mapped(as, &i, lim); i = (i | 31) + 1) {
         u32 w = mapped_word(as, i, lim);
         n += (u32)__builtin_popcount(w);
         for (; w && (locked || intr); w &= w - 1) {
@@ -1025,32 +1001,8 @@ static bool region_empty(u32 as, u32 r)
     return m.rcnt[as][r] == 0;
 }
 
-/* Moves *i to the first mapped page of the space at or after it (empty
- * regions passed by their counts); false when there is none. */
-static bool next_mapped(u32 as, u32 *i)
-{
-    const u32 *b = m.mbits[as];
-    if (*i >= WIN_PAGES)
-        return false;
-    u32 wi = *i >> 5, w = b[wi] & (~0u << (*i & 31));
-    for (;;) {
-        if (w) {
-            *i = (wi << 5) | (u32)__builtin_ctz(w);
-            return true;
-        }
-        if (++wi == WIN_PAGES / 32)
-            return false;
-        if (!(wi & 7) && !m.rcnt[as][wi >> 3]) {
-            wi += 7;                     /* an empty 1 MiB region */
-            w = 0;
-            continue;
-        }
-        w = b[wi];
-    }
-}
-
-/* page_clear of the mapped pages w of word wi of space as's bits: the
- * bits and the region count at once. */
+/* The mapped pages w of word wi of space as's bits unmapped in the model:
+ * the bits and the region count at once. */
 static void word_clear(u32 as, u32 wi, u32 w)
 {
     if (!w)
@@ -1075,7 +1027,7 @@ static void word_clear(u32 as, u32 wi, u32 w)
 static void clear_mapped(u32 as, vaddr_t va, u32 len, bool all)
 {
     u32 end = (va + len) >> PAGE_SHIFT;
-    for (u32 i = va >> PAGE_SHIFT; next_mapped(as, &i) && i < end; i = (i | 31) + 1) {
+    for (u32 i = va >> PAGE_SHIFT; next_mapped(as, &i, end); i = (i | 31) + 1) {
         u32 wi = i >> 5, w = mapped_word(as, i, end), g = 0;
         for (u32 b = all && m.nglob[as] ? w : 0; b; b &= b - 1)
             if (m.pg[as][(wi << 5) | (u32)__builtin_ctz(b)].attrs & ATTR_GLOBAL)
@@ -1866,7 +1818,7 @@ static void op_as(const struct op *o)
                 /* runs of pages alike but for consecutive frames (an
                  * mpage compared whole, two a 16-byte compare: mapped
                  * is 0 or 1, pad 0) */
-                for (u32 i = 0; next_mapped(src, &i);) {
+                for (u32 i = 0; next_mapped(src, &i, WIN_PAGES);) {
                     const struct mpage *q = &m.pg[src][i];
                     u32 n = 1;
                     if (!(q->attrs & ATTR_GLOBAL)) {
