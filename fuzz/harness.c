@@ -654,6 +654,13 @@ static int seed_call(void)
 
 #define ERR(e) (1u << (u32)-(e))
 
+/* The running request's script line: `bind = request` (or the request
+ * alone), then note ("" or a "   # ..." comment). */
+static void echo_request(const char *note)
+{
+    printf("%s%s%s%s\n", h.bind, h.bind[0] ? " = " : "", h.sym, note);
+}
+
 /* Runs the request; the model allows ok (ok_ok) and/or the errors in errs.
  * NO_MEMORY is allowed, and required, exactly when the pending injected
  * failure fired during this request (or pages are nearly out). Returns the
@@ -688,33 +695,29 @@ static int run_request(bool ok_ok, u32 errs)
     if (h.print) {
         /* The script says what the model expects, so that it fails where
          * the core disagrees; where the model allows either, what was. */
-        const char *eq = h.bind[0] ? " = " : "";
-        if (h.seed == SEED_UNMAP && (errs & ERR(E_NOT_MAPPED)) && rc == E_NOT_MAPPED) {
-            printf("%s   # want unmapped=0x0\n", h.sym);   /* the request: ok, nothing */
-            goto printed;
-        }
-        if (rc == E_NO_MEMORY && !fired && ok_ok) {
-            /* RAM ran out in the harness's 4 MiB: a bigger target may
-             * have room, so the script takes either answer */
-            printf("%s%s%s   # either ok or err NO_MEMORY (the harness's %u MiB ran out)\n",
-                   h.bind, eq, h.sym, FZ_RAM >> 20);
-            goto printed;
-        }
+        char note[sizeof h.want + 16] = "";
         u32 e2 = errs & ~ERR(E_NO_MEMORY);
         int one = 0;
         for (int c = 1; c <= 14; c++)
             if (e2 == ERR(-c))
                 one = -c;
-        if (!ok_ok && !(fired || low))
-            printf("%s%s%s   # expect err %s\n", h.bind, eq, h.sym, one ? err_name(one) : "");
-        else if (!ok_ok || (rc && (errs & ERR(rc))))
-            printf("%s%s%s   # expect err %s\n", h.bind, eq, h.sym, rc ? err_name(rc) : "");
-        else if (h.wn)
-            printf("%s%s%s   # want%s\n", h.bind, eq, h.sym, h.want);
-        else
-            printf("%s%s%s\n", h.bind, eq, h.sym);
+        if (h.seed == SEED_UNMAP && (errs & ERR(E_NOT_MAPPED)) && rc == E_NOT_MAPPED)
+            printf("%s   # want unmapped=0x0\n", h.sym);   /* the request: ok, nothing */
+        else {
+            if (rc == E_NO_MEMORY && !fired && ok_ok)
+                /* RAM ran out in the harness's 4 MiB: a bigger target may
+                 * have room, so the script takes either answer */
+                snprintf(note, sizeof note, "   # either ok or err NO_MEMORY (the harness's %u MiB ran out)",
+                         FZ_RAM >> 20);
+            else if (!ok_ok && !(fired || low))
+                snprintf(note, sizeof note, "   # expect err %s", one ? err_name(one) : "");
+            else if (!ok_ok || (rc && (errs & ERR(rc))))
+                snprintf(note, sizeof note, "   # expect err %s", rc ? err_name(rc) : "");
+            else if (h.wn)
+                snprintf(note, sizeof note, "   # want%s", h.want);
+            echo_request(note);
+        }
     }
-printed:
     h.sent = true;
     if (rc == 0 && !ok_ok)
         finding("reply", "ok, the model says err (mask 0x%x)", errs);
@@ -2596,7 +2599,7 @@ void fuzz_snapshot_reset(void);   /* boot.c */
 static void on_panic(const char *why)
 {
     if (h.print && h.opname && !h.sent)
-        printf("%s%s%s\n", h.bind, h.bind[0] ? " = " : "", h.sym);
+        echo_request("");
     finding("panic", "%s", why);
 }
 
