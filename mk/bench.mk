@@ -8,11 +8,10 @@
 #   make bench-baseline     rewrite ci/bench-baseline.json from a run
 
 BENCH_FLOOR_ELF := $(BUILD)/bench/ready.elf
-# built by mk/fuzz.mk (fuzz/empty.c)
-BENCH_EMPTY_AFL := $(BUILD)/fuzz/empty_afl
-# Expanded when used: mk/fuzz.mk, which sets FUZZ_CC, is read after this.
+# Expanded when used: mk/fuzz.mk, which sets FUZZ_CC and FUZZ_DIR and
+# builds the empty harness (fuzz/empty.c), is read after this.
 BENCH_DEPS = $(BUILD)/vmk.elf $(HOSTB)/vmsim $(HOSTB)/bench_core $(BENCH_FLOOR_ELF) \
-              $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(BENCH_EMPTY_AFL) $(BUILD)/fuzz/harness_afl)
+              $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),$(FUZZ_DIR)/empty_afl $(FUZZ_DIR)/harness_afl)
 BENCH_ARGS ?=
 ifneq ($(BENCH_TEST),)
   BENCH_ARGS += --test-time
