@@ -61,17 +61,15 @@ static const char *check_leaf(const struct pt_root *r, const u32 *p,
 /* What check_l1 counts: tables and mappings for the caller, bytes for
  * pt_usage's counts (every non-zero entry stands for its share, as
  * pt_usage_scan counts them); and whom it shows each page that passed
- * (fn, until fn returns non-zero; none if NULL); and at[], the L1
- * indices of the first TABLES_KEPT tables it visited, so that
- * pt_check_each's unmark pass goes straight to them, not over the empty
- * stretches between (the kernel's direct map, heap and MMIO window). */
-#define TABLES_KEPT 8
+ * (fn, until fn returns non-zero; none if NULL); and first, the L1 index
+ * of the first table it visited, where pt_check_each's unmark pass
+ * starts (not at the kernel's direct map, 1M sections one by one). */
 struct tally {
     u32 *tables, *maps;
     u32 l2_tables, bytes;
     pt_visit_fn fn;
     void *ctx;
-    u16 at[TABLES_KEPT];
+    u32 first;
 };
 
 static void show(struct tally *c, const struct pt_entry *e)
@@ -143,9 +141,8 @@ static const char *check_l1(const struct pt_root *r, struct tally *c)
         if (w.k == PK_TABLE) {
             bad = check_table(r, w.d, (vaddr_t)w.v, c);
             (*c->tables)++;
-            if (c->l2_tables < TABLES_KEPT)
-                c->at[c->l2_tables] = (u16)w.idx;
-            c->l2_tables++;
+            if (c->l2_tables++ == 0)
+                c->first = w.idx;
         } else {
             if (w.k != PK_NONE) {
                 struct pt_entry e = { .va = (vaddr_t)w.v };
@@ -187,8 +184,7 @@ int pt_check_each(const struct pt_root *r, u32 *tables, u32 *mappings,
                   pt_visit_fn fn, void *ctx, const char **what)
 {
     const char *bad = NULL;
-    struct tally c = { tables, mappings, 0, 0, fn, ctx, { 0 } };
-    u64 from = r->lo;
+    struct tally c = { tables, mappings, 0, 0, fn, ctx, 0 };
 
     if (l2_check_list(what))
         return E_CORRUPT;
@@ -199,13 +195,9 @@ int pt_check_each(const struct pt_root *r, u32 *tables, u32 *mappings,
     if (!bad && r->count &&              /* pt_usage's counts */
         (c.l2_tables != r->count->l2_tables || c.bytes != r->count->mapped))
         bad = "usage_counts";
-    /* Unmark: check_l1 marked at most the c.l2_tables it visited; the
-     * kept ones by index, the rest by a walk from after the last kept. */
-    for (u32 k = 0; k < TABLES_KEPT && c.l2_tables; k++, c.l2_tables--) {
-        unmark(l1_of(r)[c.at[k]]);
-        from = ((u64)c.at[k] + 1) << 20;
-    }
-    L1_WALK(w, l1_of(r), from, span_end(r)) {
+    /* Unmark: check_l1 marked at most the c.l2_tables it visited, the
+     * first of them at c.first. */
+    L1_WALK(w, l1_of(r), c.l2_tables ? (u64)c.first << 20 : r->lo, span_end(r)) {
         if (c.l2_tables == 0)
             break;
         if (w.d == 0)

@@ -1,8 +1,8 @@
 # Mutants of kernel/mm/pt/pt_check.c that test_pagetable must catch
 # (kernel/test/mutate.py): a leaf's own rules, on the quick 4K path and
 # the full one. test_check_hw: the pages pt_check_each shows check's
-# hardware pass. The unmark pass: the tables check_l1 kept by index and
-# the walk over the rest.
+# hardware pass. The unmark pass: the walk from the first table check_l1
+# visited.
 SOURCE = 'kernel/mm/pt/pt_check.c'
 TEST = 'test_pagetable'
 MUTANTS = [('4K page: frame not looked at',
@@ -35,13 +35,13 @@ MUTANTS = [('4K page: frame not looked at',
  ('shown pages go on after the visitor stopped them',
   '    if (c->fn && c->fn(e, c->ctx))\n        c->fn = NULL;',
   '    if (c->fn)\n        c->fn(e, c->ctx);', 'test_check_hw'),
- ('unmark: kept tables left marked',
-  '        unmark(l1_of(r)[c.at[k]]);',
-  '        (void)0;'),
- ('unmark: a kept table by the wrong index',
-  '                c->at[c->l2_tables] = (u16)w.idx;',
-  '                c->at[c->l2_tables] = (u16)(w.idx + 1);'),
- ('unmark: the walk passes the table after the last kept one',
-  '        from = ((u64)c.at[k] + 1) << 20;',
-  '        from = ((u64)c.at[k] + 2) << 20;'),
+ ('unmark: tables left marked',
+  '        else if (w.k == PK_TABLE && unmark(w.d))',
+  '        else if (w.k == PK_TABLE)'),
+ ('unmark: the walk starts past the first table',
+  'c.l2_tables ? (u64)c.first << 20 : r->lo',
+  'c.l2_tables ? ((u64)c.first + 1) << 20 : r->lo'),
+ ('unmark: the second table taken for the first',
+  '            if (c->l2_tables++ == 0)\n                c->first = w.idx;',
+  '            if (c->l2_tables++ == 1)\n                c->first = w.idx;'),
 ]
