@@ -777,7 +777,6 @@ static void bits_set(u32 *b, u32 lo, u32 hi)
 
 static struct mpage *mp(u32 as, vaddr_t va) { return &m.pg[as][va >> PAGE_SHIFT]; }
 
-static bool range_mapped(u32 as, vaddr_t va, u32 len);
 static void clear_mapped(u32 as, vaddr_t va, u32 len, bool all);
 
 /* The pa step from one page of a run to the next (an interrupt page's
@@ -814,8 +813,7 @@ static bool mpage_pair_is(const struct mpage *q, u32x4 v)
  * time. */
 static void range_set(u32 as, vaddr_t va, paddr_t pa, u32 len, u32 attrs)
 {
-    if (range_mapped(as, va, len))
-        clear_mapped(as, va, len, false);
+    clear_mapped(as, va, len, false);
     bool intr = attrs & ATTR_INTERRUPT;
     u32 i0 = va >> PAGE_SHIFT, n = len >> PAGE_SHIFT, k = 0;
     struct mpage *p = &m.pg[as][i0];
